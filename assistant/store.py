@@ -1,0 +1,156 @@
+"""The vector store behind a small interface of our own. Chroma is the one implementation:
+embedded (``PersistentClient``) for a folder, ``HttpClient`` for an ``http://`` URL.
+
+chromadb is imported only when a store is opened, never at import of this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from assistant.errors import StoreError
+from assistant.offline import go_offline
+
+Where = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    distance: float | None = None
+
+
+class VectorStore(Protocol):
+    def upsert(
+        self,
+        ids: Sequence[str],
+        embeddings: Sequence[Sequence[float]],
+        texts: Sequence[str],
+        metas: Sequence[dict[str, Any]],
+    ) -> None: ...
+
+    def delete_doc(self, doc_id: str) -> None: ...
+
+    def doc_ids(self) -> set[str]: ...
+
+    def query(self, vector: Sequence[float], k: int, where: Where | None) -> list[StoredChunk]: ...
+
+    def all(self) -> list[StoredChunk]: ...
+
+    def count(self) -> int: ...
+
+
+def is_url(location: str) -> bool:
+    return bool(re.match(r"^https?://", location))
+
+
+class ChromaStore:
+    """A Chroma collection with cosine distance. Embeddings are always given by us: Chroma's own
+    embedding function (which would fetch a model) is switched off."""
+
+    def __init__(self, location: str, collection: str = "liaison") -> None:
+        go_offline()
+        self.location = location
+        try:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+            if is_url(location):
+                url = urlparse(location)
+                client = chromadb.HttpClient(
+                    host=url.hostname or "localhost",
+                    port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https",
+                    settings=settings,
+                )
+            else:
+                Path(location).mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=location, settings=settings)
+            self._collection = client.get_or_create_collection(
+                collection,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(
+                f"cannot open the store at {location}: {_first_line(exc)}",
+                "check --store / LIAISON_STORE; a server must be running for an http:// store",
+            ) from None
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        embeddings: Sequence[Sequence[float]],
+        texts: Sequence[str],
+        metas: Sequence[dict[str, Any]],
+    ) -> None:
+        if not ids:
+            return
+        self._guard(
+            self._collection.upsert,
+            ids=list(ids),
+            embeddings=[list(map(float, e)) for e in embeddings],
+            documents=list(texts),
+            metadatas=list(metas),
+        )
+
+    def delete_doc(self, doc_id: str) -> None:
+        self._guard(self._collection.delete, where={"doc_id": doc_id})
+
+    def doc_ids(self) -> set[str]:
+        got = self._guard(self._collection.get, include=["metadatas"])
+        return {str(m.get("doc_id")) for m in got["metadatas"] or []}
+
+    def query(self, vector: Sequence[float], k: int, where: Where | None) -> list[StoredChunk]:
+        if k <= 0:
+            return []
+        got = self._guard(
+            self._collection.query,
+            query_embeddings=[list(map(float, vector))],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        ids = got["ids"][0]
+        docs = (got.get("documents") or [[]])[0] or []
+        metas = (got.get("metadatas") or [[]])[0] or []
+        dists = (got.get("distances") or [[]])[0] or []
+        return [
+            StoredChunk(i, d or "", dict(m or {}), float(x))
+            for i, d, m, x in zip(ids, docs, metas, dists, strict=False)
+        ]
+
+    def all(self) -> list[StoredChunk]:
+        got = self._guard(self._collection.get, include=["documents", "metadatas"])
+        return [
+            StoredChunk(i, d or "", dict(m or {}))
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=False)
+        ]
+
+    def count(self) -> int:
+        return int(self._guard(self._collection.count))
+
+    def _guard(self, fn: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(**kwargs)
+        except Exception as exc:
+            raise StoreError(f"store operation failed: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def open_store(location: str, collection: str = "liaison") -> VectorStore:
+    return ChromaStore(location, collection)
