@@ -30,10 +30,13 @@ class Chunk:
     meta: dict[str, Any]
 
     def embedding_text(self) -> str:
-        """What the embedder and BM25 see: title and section give a short chunk its context."""
-        title = self.meta.get("title", "")
-        head = f"{title} - {self.section}" if self.section else title
-        return f"{head}\n{self.text}" if head else self.text
+        return context_text(str(self.meta.get("title", "")), self.section, self.text)
+
+
+def context_text(title: str, section: str, text: str) -> str:
+    """What the embedder and BM25 see: title and section give a short chunk its context."""
+    head = f"{title} - {section}" if section else title
+    return f"{head}\n{text}" if head else text
 
 
 def chunk_document(doc: Document, size: int, overlap: int) -> list[Chunk]:
@@ -78,6 +81,7 @@ def _make_chunk(doc: Document, section: Section, text: str, ordinal: int) -> Chu
         "line": section.line,
         "ordinal": ordinal,
         **to_metadata(section.handling),
+        **{topic_key(t): True for t in doc.meta.topics},
     }
     return Chunk(
         id=digest,
@@ -88,6 +92,11 @@ def _make_chunk(doc: Document, section: Section, text: str, ordinal: int) -> Chu
         ordinal=ordinal,
         meta=meta,
     )
+
+
+def topic_key(topic: str) -> str:
+    """Chroma filters on scalar metadata, so each topic becomes a boolean key."""
+    return "topic_" + "".join(c if c.isalnum() else "_" for c in topic.lower())
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")

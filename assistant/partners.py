@@ -70,7 +70,7 @@ class Partner(BaseModel):
 
 
 class Registry(BaseModel):
-    """All known partners, by code. A recipient not in here is denied (rule ``unknown-recipient``)."""
+    """All known partners, by code. Any other recipient is denied (rule ``unknown-recipient``)."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -9,7 +9,7 @@ APP = "liaison"
 
 
 def home() -> Path | None:
-    """``LIAISON_HOME`` if set: one folder that holds config, data and cache (tests, portable use)."""
+    """``LIAISON_HOME`` if set: one folder for config, data and cache (tests, portable use)."""
     value = os.environ.get("LIAISON_HOME")
     return Path(value).expanduser() if value else None
 

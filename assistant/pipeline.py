@@ -1,0 +1,153 @@
+"""The assistant as one object: the factory that wires settings, store, model, retriever and
+answerer together. The CLI and the UI both use it; nothing is built at import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+from assistant.answer import Answer, ExtractiveAnswerer
+from assistant.config import Settings, load_settings
+from assistant.embed import Embedder
+from assistant.errors import BadInput
+from assistant.gate import Audience
+from assistant.manifest import Manifest, load_manifest
+from assistant.partners import Registry
+from assistant.retrieve import Filters, Retriever, SearchResult
+from assistant.store import VectorStore, open_store
+
+Route = Callable[["Assistant", str, Audience, Filters], Answer | None]
+"""A question handler tried before retrieval (release questions, language questions...)."""
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: VectorStore | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self.location = settings.store_location()
+        self._store = store
+        self.embedder = embedder or Embedder(settings.model)
+        self._manifest: Manifest | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.Lock()
+        self.routes: list[Route] = []
+
+    # -- light parts: no model, no store -------------------------------------------------
+    @property
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            self._manifest = load_manifest(self.location)
+        return self._manifest
+
+    @property
+    def registry(self) -> Registry:
+        return self.manifest.registry()
+
+    def today(self) -> dt.date:
+        if self.settings.today:
+            try:
+                return dt.date.fromisoformat(self.settings.today)
+            except ValueError:
+                raise BadInput(f"invalid LIAISON_TODAY {self.settings.today!r}") from None
+        return dt.date.today()
+
+    def resolve_partner(self, text: str) -> str:
+        """A partner code from a code, service or country name; unknown names are bad input."""
+        registry = self.registry
+        code = text.strip().upper()
+        if code in registry:
+            return code
+        found = registry.resolve(text)
+        if found:
+            return found
+        known = ", ".join(registry.codes()) or "none: ingest a corpus with partners.yaml"
+        raise BadInput(f"unknown partner {text!r}", f"known partners: {known}")
+
+    def audience(self, partner: str | None = None) -> Audience:
+        code = self.resolve_partner(partner) if partner else None
+        return Audience(self.settings.clearance, code, self.registry, self.today())
+
+    # -- heavy parts: model and store, loaded once --------------------------------------
+    @property
+    def store(self) -> VectorStore:
+        if self._store is None:
+            self._store = open_store(self.location, self.settings.collection)
+        return self._store
+
+    @property
+    def retriever(self) -> Retriever:
+        with self._lock:
+            if self._retriever is None:
+                r = self.settings.retrieval
+                self._retriever = Retriever(
+                    self.store,
+                    self.embedder,
+                    candidates=r.candidates,
+                    rrf_k=r.rrf_k,
+                    dense_weight=r.dense_weight,
+                    lexical_weight=r.lexical_weight,
+                    mode=r.mode,
+                )
+            return self._retriever
+
+    def warm(self) -> None:
+        """Load the model, open the store and build the lexical index (for the UI's worker)."""
+        self.retriever.warm()
+
+    def search(
+        self,
+        query: str,
+        *,
+        audience: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> SearchResult:
+        query = _check_query(query)
+        aud = self.audience(audience)
+        return self.retriever.search(query, aud, k=k or self.settings.retrieval.k, filters=filters)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        audience: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        question = _check_query(question)
+        aud = self.audience(audience)
+        filters = filters or Filters()
+        for route in self.routes:
+            routed = route(self, question, aud, filters)
+            if routed is not None:
+                return routed
+        result = self.retriever.search(
+            question, aud, k=k or self.settings.retrieval.k, filters=filters
+        )
+        return self.answerer().answer(result)
+
+    def answerer(self) -> ExtractiveAnswerer:
+        a = self.settings.answer
+        return ExtractiveAnswerer(
+            self.embedder, max_sentences=a.max_sentences, min_evidence=a.min_evidence
+        )
+
+
+def _check_query(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise BadInput("the question is empty")
+    if len(text) > 2000:
+        raise BadInput("the question is too long (over 2000 characters)")
+    return text
+
+
+def make_assistant(settings: Settings | None = None, **overrides: object) -> Assistant:
+    """The one factory shared by the CLI, the UI and the tests."""
+    return Assistant(settings or load_settings(**overrides))
