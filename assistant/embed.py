@@ -65,7 +65,7 @@ class Embedder(Embeddings):
 
     def encode(self, texts: list[str]) -> np.ndarray:
         self.load()
-        vectors = self._model.encode(
+        vectors: np.ndarray = self._model.encode(
             texts,
             batch_size=self.batch_size,
             normalize_embeddings=True,

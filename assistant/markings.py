@@ -15,6 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+OWN = "OWN"
+_CODE = re.compile(r"^[A-Z]{3}$")
+
 
 class Level(StrEnum):
     UNCLASSIFIED = "UNCLASSIFIED"
@@ -83,17 +86,13 @@ class Tlp(StrEnum):
             raise ValueError(f"unknown TLP label {value!r} (expected one of {allowed})") from None
 
 
-OWN = "OWN"
-_CODE = re.compile(r"^[A-Z]{3}$")
-
-
 def partner_code(value: object, field: str = "partner code") -> str:
     """Normalise a partner code: three letters, upper case."""
     if not isinstance(value, str):
         raise ValueError(f"{field} must be text, not {value!r}")
     code = value.strip().upper()
-    if not _CODE.match(code):
-        raise ValueError(f"{field} {value!r} is not a three-letter code")
+    if not _CODE.match(code) or code == OWN:
+        raise ValueError(f"{field} {value!r} is not a three-letter partner code")
     return code
 
 

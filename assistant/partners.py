@@ -76,6 +76,11 @@ class Registry(BaseModel):
 
     partners: dict[str, Partner] = Field(default_factory=dict)
 
+    @field_validator("partners", mode="after")
+    @classmethod
+    def _by_code(cls, value: dict[str, Partner]) -> dict[str, Partner]:
+        return {p.code: p for p in value.values()}
+
     def get(self, code: str | None) -> Partner | None:
         if not code:
             return None
@@ -89,7 +94,8 @@ class Registry(BaseModel):
 
     def resolve(self, text: str) -> str | None:
         """Resolve a partner code, service name or country name to its code, or None."""
-        return (self.find_in_text(text) or [None])[0]
+        found = self.find_in_text(text)
+        return found[0] if found else None
 
     def find_in_text(self, text: str) -> list[str]:
         """Every partner mentioned in ``text`` by code, service name or country (incl. simple

@@ -97,10 +97,11 @@ def _unmarked(case: _Case) -> Decision | None:
 
 def _unknown_recipient(case: _Case) -> Decision | None:
     if case.partner is None:
+        who = case.recipient or "no recipient given:"
         return Decision(
             Outcome.DENY,
             "unknown-recipient",
-            f"{case.recipient} is not in the partner registry; nothing is released to it",
+            f"{who} is not in the partner registry; nothing is released to it",
         )
     return None
 
@@ -149,11 +150,15 @@ def _rel_to(case: _Case) -> Decision | None:
         return None
     listed = ", ".join(case.handling.rel_to) or "no partner"
     if not case.foreign:
+        scope = (
+            f"is releasable only to {listed}"
+            if case.handling.rel_to
+            else "carries no REL TO, so it goes to no partner"
+        )
         return Decision(
             Outcome.DENY,
             "rel-to",
-            f"{case.level.value} material of ours released only to {listed}; "
-            f"{case.recipient} is not in REL TO",
+            f"our {case.level.value} material {scope}; {case.recipient} is not in REL TO",
         )
     return Decision(
         Outcome.NEEDS_CONSENT,
@@ -200,12 +205,12 @@ def _orcon_own(case: _Case) -> Decision | None:
     h = case.handling
     if case.foreign or not h.orcon or case.in_rel_to:
         return None
-    listed = ", ".join(h.rel_to) or "no partner"
+    listed = ", ".join(h.rel_to)
+    scope = f"is released only to {listed}" if listed else "is not released to any partner"
     return Decision(
         Outcome.DENY,
         "orcon-own",
-        f"our originator-controlled material is released only to {listed}; "
-        f"{case.recipient} is not among them",
+        f"our originator-controlled (ORCON) material {scope}; {case.recipient} is not in REL TO",
     )
 
 

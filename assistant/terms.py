@@ -1,0 +1,642 @@
+"""The termbase: concepts with an English definition and their terms per language.
+
+``termbase.yaml`` sits at the corpus root (docs/corpus-format.md, "Termbase"). In each language
+the first term is the preferred term and any further terms are admitted synonyms. Sync copies
+the termbase into the store as a JSON snapshot, so ``liaison term`` and the cross-lingual
+expansion work from the store alone, without the corpus and without the model or Chroma.
+
+Matching folds case and accents everywhere. Look-up of a single term tolerates small typos
+(Damerau-Levenshtein, scaled to the term's length). Finding terms inside a sentence tolerates
+inflection with a stem-prefix rule, because Hungarian, German, French and Polish all inflect at
+the end of the word (szint -> szintjei, Ebene -> Ebenen, współpraca -> współpracy).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import BadInput, NotFound
+
+TERMBASE_FILE = "termbase.yaml"
+SNAPSHOT_FILE = "termbase.json"
+_PARTNERS_FILE = "partners.yaml"
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ID = re.compile(r"^[a-z0-9-]+$")
+_LANG = re.compile(r"^[a-z]{2}$")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD = re.compile(r"[^\w]+|_")
+_VOWELS = set("aeiouyаеёиоуыэюяь")
+# Letters that NFKD does not decompose but that users type without the diacritic.
+_EXTRA_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
+
+
+class Status(StrEnum):
+    PREFERRED = "preferred"
+    ADMITTED = "admitted"
+
+
+@dataclass(frozen=True)
+class Term:
+    language: str
+    text: str
+    status: Status
+
+    def as_dict(self) -> dict[str, str]:
+        return {"language": self.language, "term": self.text, "status": self.status.value}
+
+
+class Concept(BaseModel):
+    """One concept: an id, a subject field, an English definition and terms per language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    subject: str | None = None
+    definition: str = Field(min_length=1)
+    terms: dict[str, tuple[str, ...]]
+    note: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: object) -> str:
+        text = str(value).strip() if value is not None else ""
+        if not _ID.match(text):
+            raise ValueError(f"id {value!r} must be lower-case letters, digits and '-'")
+        return text
+
+    @field_validator("subject", mode="before")
+    @classmethod
+    def _subject(cls, value: object) -> object:
+        return value.strip().lower() or None if isinstance(value, str) else value
+
+    @field_validator("definition", mode="before")
+    @classmethod
+    def _definition(cls, value: object) -> object:
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    @field_validator("terms", mode="before")
+    @classmethod
+    def _terms(cls, value: object) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, dict) or not value:
+            raise ValueError("terms must be a mapping of language to a list of terms")
+        out: dict[str, tuple[str, ...]] = {}
+        for lang, items in value.items():
+            code = str(lang).strip().lower()
+            if not _LANG.match(code):
+                raise ValueError(f"terms.{lang}: language must be a two-letter ISO 639-1 code")
+            listed = [items] if isinstance(items, str) else items
+            if not isinstance(listed, list | tuple) or not listed:
+                raise ValueError(f"terms.{lang}: must be a non-empty list of terms")
+            seen: set[str] = set()
+            texts: list[str] = []
+            for item in listed:
+                if not isinstance(item, str | int | float) or not str(item).strip():
+                    raise ValueError(f"terms.{lang}: every term must be non-empty text")
+                text = " ".join(str(item).split())
+                key = fold(text)
+                if key not in seen:  # a synonym listed twice adds nothing
+                    seen.add(key)
+                    texts.append(text)
+            out[code] = tuple(texts)
+        return out
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.terms)
+
+    def preferred(self, language: str) -> str | None:
+        texts = self.terms.get(language)
+        return texts[0] if texts else None
+
+    def term_list(self, language: str | None = None) -> list[Term]:
+        """The concept's terms, preferred first, in one language or in all (termbase order)."""
+        langs = [language] if language else list(self.terms)
+        return [
+            Term(lang, text, Status.PREFERRED if i == 0 else Status.ADMITTED)
+            for lang in langs
+            for i, text in enumerate(self.terms.get(lang, ()))
+        ]
+
+    @property
+    def label(self) -> str:
+        """The English preferred term, or the id when the concept has no English term."""
+        return self.preferred("en") or self.id.replace("-", " ")
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A term of the termbase found in a text: tokens ``start``..``end`` (exclusive)."""
+
+    concept: Concept
+    term: Term
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The concept found for a query, the term that matched it and other close candidates."""
+
+    query: str
+    concept: Concept
+    matched: Term
+    exact: bool
+    alternatives: tuple[tuple[Concept, Term], ...] = ()
+    language: str | None = None  # the language asked for (--to), or None for all
+
+    @property
+    def terms(self) -> list[Term]:
+        return self.concept.term_list(self.language)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``liaison term --json`` object of SPEC section 4 (plus status and alternatives)."""
+        return {
+            "query": self.query,
+            "concept": self.concept.id,
+            "definition": self.concept.definition,
+            "terms": [t.as_dict() for t in self.terms],
+            "alternatives": [
+                {"concept": c.id, "term": t.text, "language": t.language}
+                for c, t in self.alternatives
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class _Entry:
+    folded: str
+    tokens: tuple[str, ...]
+    concept: Concept
+    term: Term
+
+
+@dataclass
+class Termbase:
+    """All concepts, with indexes for look-up. ``source`` says where they were read from."""
+
+    concepts: tuple[Concept, ...] = ()
+    source: str | None = None
+    _by_id: dict[str, Concept] = field(init=False, repr=False)
+    _entries: list[_Entry] = field(init=False, repr=False)
+    _by_first: dict[str, list[_Entry]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {c.id: c for c in self.concepts}
+        if len(self._by_id) != len(self.concepts):
+            dupes = sorted({c.id for c in self.concepts if _count(self.concepts, c.id) > 1})
+            raise BadInput(f"termbase: duplicate concept id {dupes[0]!r}")
+        self._entries = []
+        for concept in self.concepts:
+            for term in concept.term_list():
+                folded = fold(term.text)
+                if folded:
+                    self._entries.append(_Entry(folded, tuple(folded.split()), concept, term))
+        self._by_first = {}
+        for entry in self._entries:
+            self._by_first.setdefault(entry.tokens[0][:3], []).append(entry)
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts)
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self._by_id.get(concept_id)
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language with at least one term, English first, then in termbase order."""
+        seen: dict[str, None] = {"en": None} if any("en" in c.terms for c in self) else {}
+        for concept in self.concepts:
+            seen.update(dict.fromkeys(concept.terms))
+        return list(seen)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+    # -- look-up ---------------------------------------------------------------------------
+    def lookup(self, text: str, language: str | None = None) -> Lookup | None:
+        """The concept for ``text`` (a term in any language, or a concept id), or None.
+
+        Exact matches (after folding case and accents) win; otherwise the closest term within
+        a typo budget scaled to its length; otherwise a term the query inflects (stem prefix).
+        ``language`` only narrows the terms reported, not the matching.
+        """
+        query = _strip_articles(fold(text))
+        if not query:
+            return None
+        scored: list[tuple[float, int, _Entry]] = []
+        for order, entry in enumerate(self._entries):
+            score = _score(query, entry)
+            if score > 0:
+                scored.append((score, order, entry))
+        by_id = self._by_id.get(text.strip().lower())
+        if not scored and by_id is None:
+            return None
+        # Best score first; at equal score a preferred term, then termbase order.
+        scored.sort(key=lambda s: (-s[0], s[2].term.status != Status.PREFERRED, s[1]))
+        if by_id is not None:
+            best_concept, best_term, exact = by_id, by_id.term_list()[0], True
+        else:
+            top = scored[0]
+            best_concept, best_term, exact = top[2].concept, top[2].term, top[0] >= 100
+        alternatives: list[tuple[Concept, Term]] = []
+        seen = {best_concept.id}
+        for _, _, entry in scored:
+            if entry.concept.id not in seen and len(alternatives) < 5:
+                seen.add(entry.concept.id)
+                alternatives.append((entry.concept, entry.term))
+        return Lookup(
+            query=text,
+            concept=best_concept,
+            matched=best_term,
+            exact=exact,
+            alternatives=tuple(alternatives),
+            language=language,
+        )
+
+    def find_in_text(self, text: str, languages: Iterable[str] | None = None) -> list[TermMatch]:
+        """Terms of ``languages`` (all if None) that occur in ``text``, longest first and never
+        overlapping, returned in text order. Terms in ``languages`` may be inflected; terms of
+        any other language (loanwords such as "do ut des", "TLP") must occur exactly."""
+        wanted = set(languages) if languages is not None else None
+        tokens = fold(text).split()
+        surfaces = surface_words(text)
+        candidates: list[tuple[int, int, int, TermMatch]] = []
+        for start, token in enumerate(tokens):
+            for entry in self._by_first.get(token[:3], ()):
+                inflect = wanted is None or entry.term.language in wanted
+                end = _match_at(tokens, start, entry.tokens, inflect=inflect)
+                if end is None:
+                    continue
+                surface = " ".join(surfaces[start:end])
+                match = TermMatch(entry.concept, entry.term, start, end, surface)
+                # Longest first; then a term of the question's language; then preferred terms.
+                rank = (0 if inflect else 1) * 2 + (entry.term.status != Status.PREFERRED)
+                candidates.append((-(end - start), -len(entry.folded), rank, match))
+        candidates.sort(key=lambda c: c[:3])
+        taken: list[TermMatch] = []
+        used: set[int] = set()
+        for *_, match in candidates:
+            span = set(range(match.start, match.end))
+            if span & used:
+                continue
+            used |= span
+            taken.append(match)
+        return sorted(taken, key=lambda m: m.start)
+
+    def suggest(self, text: str) -> str | None:
+        """The term closest to ``text`` even beyond the typo budget (for a "did you mean")."""
+        from rapidfuzz import fuzz, process
+
+        query = _strip_articles(fold(text))
+        if not query or not self._entries:
+            return None
+        best = process.extractOne(
+            query, [e.folded for e in self._entries], scorer=fuzz.WRatio, score_cutoff=70
+        )
+        return self._entries[best[2]].term.text if best else None
+
+    # -- serialisation ---------------------------------------------------------------------
+    def to_json(self) -> str:
+        return json.dumps(
+            {"version": 1, "concepts": [c.model_dump(exclude_none=True) for c in self.concepts]},
+            ensure_ascii=False,
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, source: str | None = None) -> Termbase:
+        data = json.loads(text)
+        concepts = tuple(Concept.model_validate(c) for c in data.get("concepts", []))
+        return cls(concepts, source=data.get("source", source))
+
+    def to_yaml(self) -> str:
+        """The termbase as ``termbase.yaml`` text (one flow list of terms per language)."""
+        body = yaml.safe_dump(
+            {"concepts": [c.model_dump(exclude_none=True) for c in self.concepts]},
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=None,
+            width=120,
+        )
+        return "# Termbase (docs/corpus-format.md, 'Termbase'). First term = preferred.\n" + body
+
+
+def _count(concepts: tuple[Concept, ...], concept_id: str) -> int:
+    return sum(1 for c in concepts if c.id == concept_id)
+
+
+# -- folding and matching ------------------------------------------------------------------
+@functools.lru_cache(maxsize=16384)
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation to spaces: the form every match compares."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLD))
+    return " ".join(_NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
+
+
+_ARTICLES = {
+    "the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "le",
+    "la", "les", "l", "un", "une", "az", "el", "los", "las", "il", "lo", "gli", "de", "het",
+    "een", "en", "ett",
+}  # fmt: skip
+
+
+def _strip_articles(folded: str) -> str:
+    tokens = folded.split()
+    while len(tokens) > 1 and tokens[0] in _ARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def _budget(length: int) -> int:
+    """Typos tolerated in a term of ``length`` characters: none in short acronyms."""
+    if length <= 3:
+        return 0
+    if length <= 6:
+        return 1
+    if length <= 12:
+        return 2
+    return 3
+
+
+def _score(query: str, entry: _Entry) -> float:
+    if query == entry.folded:
+        return 100.0
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    length = max(len(query), len(entry.folded))
+    budget = _budget(min(len(query), len(entry.folded)))
+    if budget and abs(len(query) - len(entry.folded)) <= budget:
+        distance = DamerauLevenshtein.distance(query, entry.folded, score_cutoff=budget)
+        if distance <= budget:
+            return 100.0 * (1 - distance / length) - 1
+    qtokens = query.split()
+    if len(qtokens) == len(entry.tokens) and all(
+        token_matches(q, t) for q, t in zip(qtokens, entry.tokens, strict=True)
+    ):
+        return 80.0  # an inflected form of the term
+    return 0.0
+
+
+def _stem(token: str) -> str:
+    if len(token) >= 6 and token[-1] in _VOWELS:
+        return token[:-1]
+    return token
+
+
+def token_matches(word: str, term_token: str) -> bool:
+    """``word`` is ``term_token`` or an inflected form of it (folded forms).
+
+    Short tokens (up to 3 letters) must be equal; longer ones may take an ending of up to
+    seven letters after the stem (a final vowel of a long word may change: współpraca ->
+    współpracy, Ebene -> Ebenen, szint -> szintjei).
+    """
+    if word == term_token:
+        return True
+    if len(term_token) < 4:
+        return False
+    stem = _stem(term_token)
+    return word.startswith(stem) and len(word) - len(stem) <= 7
+
+
+def _match_at(tokens: list[str], start: int, term: tuple[str, ...], *, inflect: bool) -> int | None:
+    end = start + len(term)
+    if end > len(tokens):
+        return None
+    for word, term_token in zip(tokens[start:end], term, strict=True):
+        if not (token_matches(word, term_token) if inflect else word == term_token):
+            return None
+    return end
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of ``text`` as written, one per token of ``fold(text).split()`` (a word that
+    folds to two tokens, such as "l'officier", is repeated)."""
+    words: list[str] = []
+    for raw in _NON_WORD.split(text):
+        if raw:
+            words += [raw] * len(fold(raw).split())
+    return words
+
+
+def lookup_term(termbase: Termbase, text: str, to: str | None = None) -> Lookup:
+    """The termbase entry for ``text``, with terms in every language or only in ``to`` (a code
+    or a language name). Raises NotFound for an unknown term and BadInput for a bad ``to``."""
+    from assistant.language import language_name, parse_language
+
+    language = None
+    if to is not None:
+        language = parse_language(to)
+        known = ", ".join(termbase.languages) or "none"
+        if language is None:
+            raise BadInput(f"unknown language {to!r}", f"termbase languages: {known}")
+        if language not in termbase.languages:
+            raise BadInput(
+                f"the termbase has no {language_name(language)} terms",
+                f"termbase languages: {known}",
+            )
+    if not text.strip():
+        raise BadInput("the term is empty")
+    found = termbase.lookup(text, language)
+    if found is None:
+        suggestion = termbase.suggest(text)
+        hint = f"did you mean {suggestion!r}?" if suggestion else "try another spelling"
+        raise NotFound(f"no termbase entry for {text!r}", hint)
+    return found
+
+
+def open_termbase(
+    location: str, corpus: Path | None = None, default_corpus: Path | None = None
+) -> Termbase:
+    """The termbase to look terms up in: the ``corpus`` given, else the store's snapshot, else
+    the default corpus (a store not yet synced). NotFound when there is none."""
+    if corpus is not None:
+        path, _ = find_termbase([corpus])
+        if path is None:
+            raise NotFound(f"no {TERMBASE_FILE} in {corpus}")
+        return load_termbase(path)
+    snapshot = load_termbase_snapshot(location)
+    if snapshot is not None:
+        return snapshot
+    if default_corpus is not None:
+        path, _ = find_termbase([default_corpus])
+        if path is not None:
+            return load_termbase(path)
+    raise NotFound(
+        f"the store at {location} has no termbase", "run: liaison ingest, or give --corpus DIR"
+    )
+
+
+# -- loading ---------------------------------------------------------------------------------
+class TermbaseError(BadInput):
+    """A termbase file that cannot be used; carries the path and line for the ingest report."""
+
+    title = "Termbase"
+
+    def __init__(self, path: Path | str, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+
+
+def load_termbase(path: Path) -> Termbase:
+    """Read ``termbase.yaml``. Raises :class:`TermbaseError` (a BadInput) with path and line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"{path}: termbase not found") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise TermbaseError(path, line, "text is not UTF-8") from None
+    except OSError as exc:
+        raise TermbaseError(path, 0, f"cannot read: {exc.strerror or exc}") from None
+    return parse_termbase(text.lstrip("\ufeff"), source=str(path))
+
+
+def parse_termbase(text: str, *, source: str = TERMBASE_FILE) -> Termbase:
+    """Parse termbase YAML; every error names the line of the offending node."""
+    try:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise TermbaseError(source, line, f"bad YAML: {problem}") from None
+    if data is None:
+        return Termbase((), source=source)
+    if not isinstance(data, dict) or not isinstance(data.get("concepts"), list | None):
+        raise TermbaseError(source, 1, "expected a top-level 'concepts:' list")
+    concepts: list[Concept] = []
+    seen: dict[str, int] = {}
+    nodes: list[yaml.Node | None] = []
+
+    def node_of(i: int) -> yaml.Node | None:
+        # The node tree is only needed to name a line, so it is built on the first error.
+        if not nodes:
+            nodes.append(yaml.compose(text, Loader=_LOADER))
+        return _node_at(nodes[0], ["concepts", i])
+
+    for i, raw in enumerate(data.get("concepts") or []):
+        if not isinstance(raw, dict):
+            raise TermbaseError(source, _line(node_of(i)), f"concept #{i + 1} must be a mapping")
+        try:
+            concept = Concept.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc: list[str | int] = [p for p in first["loc"] if isinstance(p, str | int)]
+            message = first["msg"].removeprefix("Value error, ")
+            inner = re.match(r"terms\.([^:]+): (.*)", message)
+            if inner:  # raised for one language inside the terms mapping
+                loc, message = ["terms", inner.group(1)], inner.group(2)
+            if first["type"] == "extra_forbidden":
+                message = "unknown field"
+            elif first["type"] == "missing":
+                message = "required field is missing"
+            where = ".".join(str(p) for p in loc) or "concept"
+            name = raw.get("id", f"#{i + 1}")
+            line = _line(_node_at(node_of(i), loc))
+            raise TermbaseError(source, line, f"concept {name}: {where}: {message}") from None
+        if concept.id in seen:
+            first_line = _line(node_of(seen[concept.id]))
+            raise TermbaseError(
+                source,
+                _line(node_of(i)),
+                f"duplicate concept id {concept.id!r} (first at line {first_line})",
+            )
+        seen[concept.id] = i
+        concepts.append(concept)
+    return Termbase(tuple(concepts), source=source)
+
+
+def _node_at(node: yaml.Node | None, loc: list[Any]) -> yaml.Node | None:
+    """The YAML node at ``loc`` (mapping keys and list indexes), as deep as it exists."""
+    for key in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            nxt = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            nxt = node.value[key] if key < len(node.value) else None
+        else:
+            nxt = None
+        if nxt is None:
+            return node
+        node = nxt
+    return node
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+# -- where the termbase lives, and the store's snapshot ---------------------------------------
+def find_termbase(roots: Iterable[Path]) -> tuple[Path | None, Path | None]:
+    """``(termbase file, corpus root)`` for the roots being synced.
+
+    The termbase sits at a root or at the corpus root above it (the nearest folder with a
+    partners.yaml). The corpus root is returned even when it holds no termbase, so that a
+    termbase deleted from the corpus is also dropped from the store.
+    """
+    corpus_root: Path | None = None
+    for root in roots:
+        here = root.expanduser()
+        here = here if here.is_dir() else here.parent
+        for candidate in [here, *here.parents][:4]:
+            if (candidate / TERMBASE_FILE).is_file():
+                return candidate / TERMBASE_FILE, candidate
+            if (candidate / _PARTNERS_FILE).is_file():
+                corpus_root = corpus_root or candidate
+                break
+    return None, corpus_root
+
+
+def save_termbase_snapshot(location: str, roots: list[Path]) -> None:
+    """Copy the corpus termbase into the store as JSON (called by sync).
+
+    A broken termbase raises :class:`TermbaseError` and leaves the previous snapshot in place.
+    A corpus root without a termbase removes the snapshot; roots outside any corpus leave it.
+    """
+    from assistant.manifest import state_dir, write_atomic
+
+    path, corpus_root = find_termbase(roots)
+    target = state_dir(location) / SNAPSHOT_FILE
+    if path is None:
+        if corpus_root is not None:
+            target.unlink(missing_ok=True)
+        return
+    termbase = load_termbase(path)
+    data = json.loads(termbase.to_json())
+    data["source"] = str(path.resolve())
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return
+    write_atomic(target, text)
+
+
+def load_termbase_snapshot(location: str) -> Termbase | None:
+    """The termbase the store was last synced with, or None (none, or unreadable)."""
+    from assistant.manifest import state_dir
+
+    path = state_dir(location) / SNAPSHOT_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Termbase.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, ValidationError, BadInput):
+        # A damaged snapshot only costs a re-sync, like the manifest.
+        return None

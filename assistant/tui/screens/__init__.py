@@ -1,0 +1,5 @@
+"""The UI's screens."""
+
+from assistant.tui.screens.chat import ChatScreen
+
+__all__ = ["ChatScreen"]

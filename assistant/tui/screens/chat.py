@@ -1,0 +1,240 @@
+"""The chat screen: questions and cited answers, the sources of the latest answer, and the
+audience the answers are for.
+
+The model and the store load in a worker so the screen appears at once. Questions asked before
+they are ready are queued and answered in order once they are: the officer can type the first
+question while the model loads. Each question keeps the audience selected when it was asked.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select
+from textual.worker import Worker, WorkerState
+
+from assistant.errors import LiaisonError
+from assistant.pipeline import Assistant
+from assistant.tui.messages import AnswerReady, AskFailed, AssistantReady, LoadFailed, StoreEmpty
+from assistant.tui.widgets import (
+    AudienceSelect,
+    Conversation,
+    Exchange,
+    SourcesPanel,
+    StatusLine,
+    audience_label,
+)
+from assistant.tui.widgets.status import EMPTY_STORE
+
+PLACEHOLDER_READY = "Ask a question and press Enter"
+PLACEHOLDER_LOADING = "Ask a question: it is answered once the model is loaded"
+
+
+@dataclass(frozen=True)
+class Question:
+    exchange_id: str
+    text: str
+    audience: str | None
+
+
+class ChatScreen(Screen[None]):
+    """Ask, read the cited answer, check its sources."""
+
+    BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("f2", "focus_audience", "Audience"),
+    ]
+
+    def __init__(self, assistant: Assistant, audience: str | None = None) -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.audience = audience
+        self.is_ready = False
+        self._unavailable = False  # empty store or failed load: no question can be answered
+        self._queue: deque[Question] = deque()
+        self._current: Question | None = None
+        self._ids = itertools.count(1)
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="topbar"):
+            yield Label("Audience", id="audience-label")
+            yield AudienceSelect(self.assistant.registry, self.audience, id="audience")
+            yield StatusLine(id="status")
+        with Horizontal(id="main"):
+            yield Conversation(id="conversation")
+            yield SourcesPanel(id="sources")
+        yield Input(placeholder=PLACEHOLDER_LOADING, id="question")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_audience()
+        self.query_one(StatusLine).show_loading()
+        self.query_one("#question", Input).focus()
+        self.load_assistant()
+
+    # -- workers: compute and post, never touch widgets -----------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load_assistant(self) -> None:
+        """Open the store, load the model and the lexical index."""
+        try:
+            manifest = self.assistant.manifest
+            if not manifest.documents:
+                self.post_message(StoreEmpty(self.assistant.location))
+                return
+            self.assistant.warm()
+        except LiaisonError as exc:
+            self.post_message(LoadFailed(exc.one_line(), exc.title))
+            return
+        self.post_message(
+            AssistantReady(
+                len(manifest.documents),
+                manifest.chunk_count,
+                self.assistant.settings.clearance.value,
+            )
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ask")
+    def answer_question(self, question: Question) -> None:
+        """Answer one question for the audience it was asked for."""
+        try:
+            answer = self.assistant.ask(question.text, audience=question.audience)
+        except LiaisonError as exc:
+            self.post_message(AskFailed(question.exchange_id, exc.one_line(), exc.title))
+            return
+        self.post_message(AnswerReady(question.exchange_id, answer))
+
+    # -- loading ----------------------------------------------------------------------
+    @on(AssistantReady)
+    def _ready(self, message: AssistantReady) -> None:
+        self.is_ready = True
+        self.query_one(StatusLine).show_ready(message.documents, message.clearance)
+        self.query_one("#question", Input).placeholder = PLACEHOLDER_READY
+        self._next()
+
+    @on(StoreEmpty)
+    def _empty(self, message: StoreEmpty) -> None:
+        self.query_one(StatusLine).show_empty()
+        self.query_one(Conversation).show_empty_store(
+            f"{EMPTY_STORE}\n\n(store: {message.location})"
+        )
+        self._make_unavailable("the store is empty")
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.notify(message.message, title=message.title, severity="error", markup=False)
+        self.query_one(StatusLine).show_failed(message.message)
+        self._make_unavailable(message.message)
+
+    def _make_unavailable(self, reason: str) -> None:
+        """Nothing can be answered: say so on every queued question and lock the input."""
+        self._unavailable = True
+        conversation = self.query_one(Conversation)
+        while self._queue:
+            exchange = conversation.exchange(self._queue.popleft().exchange_id)
+            if exchange is not None:
+                exchange.show_error(reason)
+        question = self.query_one("#question", Input)
+        question.placeholder = reason
+        question.disabled = True
+
+    # -- asking -----------------------------------------------------------------------
+    @on(Input.Submitted, "#question")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text or self._unavailable:
+            return
+        event.input.clear()
+        exchange_id = f"exchange-{next(self._ids)}"
+        label = audience_label(self.audience, self.assistant.registry)
+        self.query_one(Conversation).add(Exchange(text, self.audience, label, id=exchange_id))
+        self._queue.append(Question(exchange_id, text, self.audience))
+        self._next()
+
+    def _next(self) -> None:
+        """Start the next queued question when ready and nothing else is being answered."""
+        if not self.is_ready or self._current is not None or not self._queue:
+            return
+        self._current = self._queue.popleft()
+        exchange = self.query_one(Conversation).exchange(self._current.exchange_id)
+        if exchange is not None:
+            exchange.answering()
+        self.answer_question(self._current)
+
+    def _done(self) -> None:
+        self._current = None
+        self._next()
+
+    @on(AnswerReady)
+    def _answered(self, message: AnswerReady) -> None:
+        conversation = self.query_one(Conversation)
+        exchange = conversation.exchange(message.exchange_id)
+        if exchange is not None:  # None: the conversation was cleared meanwhile
+            exchange.show_answer(message.answer)
+            exchange.show_for(self.audience)
+            if message.answer.audience == self.audience:
+                self.query_one(SourcesPanel).show(message.answer)
+            conversation.call_after_refresh(conversation.scroll_end, animate=False)
+        self._done()
+
+    @on(AskFailed)
+    def _ask_failed(self, message: AskFailed) -> None:
+        self.notify(message.message, title=message.title, severity="error", markup=False)
+        exchange = self.query_one(Conversation).exchange(message.exchange_id)
+        if exchange is not None:
+            exchange.show_error(message.message)
+        self._done()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in the core (not a LiaisonError) must not leave the screen stuck."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = f"unexpected error: {error!r}"
+        self.notify(text, title="Internal error", severity="error", markup=False)
+        if event.worker.group == "load":
+            self.query_one(StatusLine).show_failed(text)
+            self._make_unavailable(text)
+        elif self._current is not None:
+            exchange = self.query_one(Conversation).exchange(self._current.exchange_id)
+            if exchange is not None:
+                exchange.show_error(text)
+            self._done()
+
+    # -- audience ---------------------------------------------------------------------
+    @on(Select.Changed, "#audience")
+    def _audience_changed(self, event: Select.Changed) -> None:
+        audience = self.query_one(AudienceSelect).audience
+        if audience == self.audience:
+            return
+        self.audience = audience
+        self._show_audience()
+        # The panel showed sources chosen for the previous audience: never leave them up.
+        self.query_one(SourcesPanel).clear()
+        for exchange in self.query_one(Conversation).exchanges():
+            exchange.show_for(audience)
+            if exchange.answer is not None and exchange.answer.audience == audience:
+                self.query_one(SourcesPanel).show(exchange.answer)
+
+    def _show_audience(self) -> None:
+        self.sub_title = audience_label(self.audience, self.assistant.registry)
+
+    # -- actions ----------------------------------------------------------------------
+    def action_clear(self) -> None:
+        """Clear the conversation, the queue and the sources panel."""
+        self._queue.clear()
+        self.query_one(Conversation).clear()
+        self.query_one(SourcesPanel).clear()
+        if not self._unavailable:
+            self.query_one("#question", Input).focus()
+
+    def action_focus_audience(self) -> None:
+        self.query_one(AudienceSelect).focus()

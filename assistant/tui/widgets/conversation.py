@@ -1,0 +1,88 @@
+"""The conversation: one :class:`Exchange` per question, with its answer rendered as Markdown."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from assistant.answer import Answer
+
+WELCOME = (
+    "Ask a question about the corpus. Answers quote it with numbered citations [n]; "
+    "the sources panel shows each source's handling and review date. "
+    "Choose an audience (F2) to see only what that partner may receive."
+)
+
+
+class Exchange(Vertical):
+    """One question and its answer. ``audience`` is the partner code it was asked for."""
+
+    def __init__(self, question: str, audience: str | None, label: str, *, id: str) -> None:
+        super().__init__(id=id, classes="-pending")
+        self.question = question
+        self.audience = audience
+        self._label = label
+        self.answer: Answer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"› {self.question}", classes="question", markup=False)
+        yield Static(self._label, classes="audience", markup=False)
+        yield Static("queued: answered once the model is loaded", classes="state", markup=False)
+        yield Markdown("", classes="answer")
+        yield Static(
+            "Hidden: asked for another audience. Select that audience again to see it.",
+            classes="withheld-note",
+            markup=False,
+        )
+
+    def answering(self) -> None:
+        self.query_one(".state", Static).update("answering…")
+
+    def show_answer(self, answer: Answer) -> None:
+        self.answer = answer
+        text = answer.text
+        if answer.notice:
+            text = f"> {answer.notice}\n\n{text}"
+        self.query_one(".answer", Markdown).update(text)
+        self.remove_class("-pending")
+        self.set_class(answer.abstained, "-abstained")
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".state", Static).update(f"not answered: {message}")
+        self.remove_class("-pending")
+        self.add_class("-failed")
+
+    def show_for(self, audience: str | None) -> None:
+        """Fail closed on screen too: with a partner audience selected, answers prepared for
+        anyone else are collapsed. Own use sees everything (all of it is within clearance)."""
+        self.set_class(audience is not None and audience != self.audience, "-other-audience")
+
+
+class Conversation(VerticalScroll):
+    """The questions and answers, newest at the bottom."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(WELCOME, id="welcome", markup=False)
+
+    def add(self, exchange: Exchange) -> None:
+        self.query_one("#welcome").display = False
+        self.mount(exchange)
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    def exchange(self, exchange_id: str) -> Exchange | None:
+        found = self.query(f"#{exchange_id}").results(Exchange)
+        return next(iter(found), None)
+
+    def exchanges(self) -> list[Exchange]:
+        return list(self.query(Exchange).results(Exchange))
+
+    def clear(self) -> None:
+        self.query(Exchange).remove()
+        self.query_one("#welcome").display = True
+
+    def show_empty_store(self, message: str) -> None:
+        welcome = self.query_one("#welcome", Static)
+        welcome.update(message)
+        welcome.add_class("-empty")
+        welcome.display = True

@@ -1,0 +1,35 @@
+"""The status line: loading, ready, empty store or failure."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+EMPTY_STORE = "The store is empty. Run: liaison ingest"
+
+
+class StatusLine(Static):
+    """One line saying whether questions can be answered yet."""
+
+    _STATES = ("-loading", "-ready", "-empty", "-error")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        # Messages from the core may hold brackets: never read them as markup.
+        super().__init__("", markup=False, id=id)
+
+    def _set(self, state: str, text: str) -> None:
+        for name in self._STATES:
+            self.set_class(name == state, name)
+        self.update(text)
+
+    def show_loading(self) -> None:
+        self._set("-loading", "loading model…")
+
+    def show_ready(self, documents: int, clearance: str) -> None:
+        noun = "document" if documents == 1 else "documents"
+        self._set("-ready", f"ready · {documents} {noun} · clearance {clearance}")
+
+    def show_empty(self) -> None:
+        self._set("-empty", EMPTY_STORE)
+
+    def show_failed(self, message: str) -> None:
+        self._set("-error", f"not available: {message}")

@@ -1,0 +1,98 @@
+"""Shared fixtures. The network is blocked for every test (pytest-socket, see pyproject);
+each test gets its own LIAISON_HOME; the real model and a real Chroma store of the shipped
+corpus are built once per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.offline import go_offline
+
+go_offline()
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No test touches the real home: config, data and stores live in a temp folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("LIAISON_HOME", str(home))
+    for var in list(os.environ):
+        if var.startswith("LIAISON_") and var not in ("LIAISON_HOME",):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield home
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    """The real packaged model, loaded once per session."""
+    from assistant.embed import Embedder
+
+    e = Embedder()
+    e.load()
+    return e
+
+
+@pytest.fixture(scope="session")
+def shipped_store(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
+    """A real embedded Chroma store holding the shipped corpus, ingested once per session."""
+    from assistant.config import Settings
+    from assistant.index import sync
+
+    store = tmp_path_factory.mktemp("shipped") / "store"
+    report = sync(Settings(store=str(store), corpus=SHIPPED), embedder=embedder)
+    assert not report.rejected, report.rejected
+    return store
+
+
+@pytest.fixture
+def shipped(shipped_store: Path, embedder):  # type: ignore[no-untyped-def]
+    """An Assistant over the shipped corpus, sharing the session's model."""
+    from assistant.config import Settings
+    from assistant.pipeline import Assistant
+
+    return Assistant(Settings(store=str(shipped_store)), embedder=embedder)
+
+
+def write_doc(root: Path, rel: str, front: str, body: str = "## Section\n\nSome text.\n") -> Path:
+    """Write a corpus document: ``front`` is the YAML between the --- lines."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front.strip()}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+PARTNERS_YAML = """\
+partners:
+  XBO:
+    name: Borealian Security Service
+    country: Borealia
+    agreement_level: SECRET
+    communities: [NORDIC-CT]
+    languages: [en, sv]
+    interpreter: not-needed
+  XMA:
+    name: Maravian Intelligence Directorate
+    country: Maravia
+    agreement_level: CONFIDENTIAL
+    communities: []
+    languages: [es, en]
+    interpreter: on-request
+"""
+
+
+def make_corpus(root: Path, docs: dict[str, tuple[str, str]] | None = None) -> Path:
+    """A small corpus: partners.yaml plus ``docs`` {relpath: (front matter, body)}."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "partners.yaml").write_text(PARTNERS_YAML, encoding="utf-8")
+    for rel, (front, body) in (docs or {}).items():
+        write_doc(root, rel, front, body)
+    return root

@@ -1,0 +1,112 @@
+"""Incremental sync: added, changed, removed, unchanged; no model or store when nothing
+changed; a crash mid-ingest is repaired by the next run."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant import index
+from assistant.config import Settings
+from assistant.index import sync
+from assistant.manifest import load_manifest
+from tests.conftest import make_corpus, write_doc
+from tests.fakes import FakeEmbedder, MemoryStore
+
+
+def _front(doc_id: str) -> str:
+    return (
+        f"id: {doc_id}\ntitle: {doc_id}\nkind: doctrine\nreviewed: 2026-05-01\n"
+        "handling: {classification: U, originator: OWN}\n"
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return make_corpus(
+        tmp_path / "corpus",
+        {f"{d}.md": (_front(d), f"## About {d}\n\nText of {d}.\n") for d in ("a", "b", "c")},
+    )
+
+
+def _settings(tmp_path: Path, corpus: Path) -> Settings:
+    return Settings(store=str(tmp_path / "store"), corpus=corpus, model="fake")
+
+
+def test_sync_added_changed_removed_unchanged(tmp_path: Path, corpus: Path) -> None:
+    settings = _settings(tmp_path, corpus)
+    store = MemoryStore()
+    first = sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert (first.added, first.updated, first.removed, first.unchanged) == (3, 0, 0, 0)
+    assert first.documents == 3 and store.doc_ids() == {"a", "b", "c"}
+
+    write_doc(corpus, "b.md", _front("b"), "## About b\n\nNew text of b.\n")
+    (corpus / "c.md").unlink()
+    write_doc(corpus, "d.md", _front("d"), "## About d\n\nText of d.\n")
+    second = sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert (second.added, second.updated, second.removed, second.unchanged) == (1, 1, 1, 1)
+    assert store.doc_ids() == {"a", "b", "d"}
+    texts = {m["doc_id"]: t for _, t, m in store.rows.values()}
+    assert texts["b"] == "New text of b."
+    manifest = load_manifest(settings.store_location())
+    assert set(manifest.documents) == {"a", "b", "d"}
+    assert manifest.chunk_count == store.count()
+
+
+def test_unchanged_sync_loads_no_model_and_opens_no_store(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(tmp_path, corpus)
+    sync(settings, embedder=FakeEmbedder(), store=MemoryStore())  # type: ignore[arg-type]
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise AssertionError("the store must not be opened for an unchanged corpus")
+
+    monkeypatch.setattr(index, "open_store", boom)
+    monkeypatch.setattr(index, "Embedder", boom)
+    report = sync(settings)
+    assert (report.unchanged, report.added, report.updated, report.removed) == (3, 0, 0, 0)
+    assert report.model_loaded is False
+
+
+def test_crash_mid_ingest_is_repaired_next_run(tmp_path: Path, corpus: Path) -> None:
+    settings = _settings(tmp_path, corpus)
+    store = MemoryStore()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        sync(settings, embedder=FakeEmbedder(fail_after=1), store=store)  # type: ignore[arg-type]
+    assert len(load_manifest(settings.store_location()).documents) == 1
+    # The corpus changes before the next run: a document in flight disappears.
+    (corpus / "c.md").unlink()
+    report = sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert report.documents == 2
+    assert store.doc_ids() == {"a", "b"}
+    again = sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert again.unchanged == 2 and again.added == again.updated == 0
+
+
+def test_changed_settings_rebuild_everything(tmp_path: Path, corpus: Path) -> None:
+    settings = _settings(tmp_path, corpus)
+    store = MemoryStore()
+    sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    bigger = settings.model_copy(
+        update={"chunking": settings.chunking.model_copy(update={"size": 500})}
+    )
+    report = sync(bigger, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert report.updated == 3 and report.unchanged == 0
+
+
+def test_rejected_files_are_reported_and_the_rest_ingested(tmp_path: Path, corpus: Path) -> None:
+    (corpus / "broken.md").write_text("---\nid: [\n---\n", encoding="utf-8")
+    report = sync(_settings(tmp_path, corpus), embedder=FakeEmbedder(), store=MemoryStore())  # type: ignore[arg-type]
+    assert report.documents == 3
+    assert [Path(p.path).name for p in report.rejected] == ["broken.md"]
+    assert report.as_dict()["rejected"][0]["line"] >= 2
+
+
+def test_syncing_a_subfolder_keeps_other_documents(tmp_path: Path, corpus: Path) -> None:
+    write_doc(corpus, "sub/e.md", _front("e"), "## E\n\nText of e.\n")
+    settings = _settings(tmp_path, corpus)
+    store = MemoryStore()
+    sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    (corpus / "sub" / "e.md").unlink()
+    report = sync(settings, [corpus / "sub"], embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert report.removed == 1 and store.doc_ids() == {"a", "b", "c"}
