@@ -80,6 +80,9 @@ class DocumentCheck:
     recipient_name: str | None = None
     originator_name: str | None = None
     known_partners: tuple[str, ...] = field(default=())
+    basis: str = ""
+    """The deciding portion's reason alone, without its section name (for answers that must not
+    name sections the recipient may not have)."""
 
     @property
     def outcome(self) -> Outcome:
@@ -211,6 +214,7 @@ def check_document(
         recipient_name=partner.name if partner else None,
         originator_name=origin.name if origin else None,
         known_partners=tuple(registry.codes()),
+        basis=deciding.reason,
     )
 
 
