@@ -223,6 +223,8 @@ class ChatScreen(Screen[None]):
             exchange.show_for(audience)
             if exchange.answer is not None and exchange.answer.audience == audience:
                 self.query_one(SourcesPanel).show(exchange.answer)
+        if not self._unavailable:
+            self.query_one("#question", Input).focus()
 
     def _show_audience(self) -> None:
         self.sub_title = audience_label(self.audience, self.assistant.registry)

@@ -16,40 +16,54 @@ WELCOME = (
 
 
 class Exchange(Vertical):
-    """One question and its answer. ``audience`` is the partner code it was asked for."""
+    """One question and its answer. ``audience`` is the partner code it was asked for.
+
+    Its state lives in attributes and is applied to the children whenever they exist, so it can
+    change before the widget has finished mounting."""
 
     def __init__(self, question: str, audience: str | None, label: str, *, id: str) -> None:
         super().__init__(id=id, classes="-pending")
         self.question = question
         self.audience = audience
         self._label = label
+        self._state = "queued: answered once the model is loaded"
         self.answer: Answer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"› {self.question}", classes="question", markup=False)
         yield Static(self._label, classes="audience", markup=False)
-        yield Static("queued: answered once the model is loaded", classes="state", markup=False)
-        yield Markdown("", classes="answer")
+        yield Static(self._state, classes="state", markup=False)
+        yield Markdown(self._markdown(), classes="answer")
         yield Static(
             "Hidden: asked for another audience. Select that audience again to see it.",
             classes="withheld-note",
             markup=False,
         )
 
+    def _markdown(self) -> str:
+        if self.answer is None:
+            return ""
+        if self.answer.notice:
+            return f"> {self.answer.notice}\n\n{self.answer.text}"
+        return self.answer.text
+
+    def _set_state(self, text: str) -> None:
+        self._state = text
+        for state in self.query(".state").results(Static):
+            state.update(text)
+
     def answering(self) -> None:
-        self.query_one(".state", Static).update("answering…")
+        self._set_state("answering…")
 
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
-        text = answer.text
-        if answer.notice:
-            text = f"> {answer.notice}\n\n{text}"
-        self.query_one(".answer", Markdown).update(text)
+        for markdown in self.query(".answer").results(Markdown):
+            markdown.update(self._markdown())
         self.remove_class("-pending")
         self.set_class(answer.abstained, "-abstained")
 
     def show_error(self, message: str) -> None:
-        self.query_one(".state", Static).update(f"not answered: {message}")
+        self._set_state(f"not answered: {message}")
         self.remove_class("-pending")
         self.add_class("-failed")
 

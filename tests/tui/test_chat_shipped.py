@@ -1,0 +1,112 @@
+"""App flows with Pilot over the shipped corpus: the real model and a real Chroma store."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Markdown
+
+from assistant.chunking import sentences
+from assistant.config import Settings
+from assistant.markings import from_metadata
+from assistant.pipeline import Assistant
+from assistant.tui.app import LiaisonApp, make_app
+from assistant.tui.screens.chat import ChatScreen
+from assistant.tui.widgets import AudienceSelect, Exchange, SourcesPanel, StatusLine
+from assistant.tui.widgets.sources import Citation, WithheldItem
+from tests.tui.conftest import screen_text
+
+pytestmark = pytest.mark.integration
+
+
+async def _wait(pilot: Pilot[None]) -> None:
+    """Let the workers finish and their messages be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _ask(pilot: Pilot[None], question: str) -> None:
+    await pilot.click("#question")
+    await pilot.press(*question)
+    await pilot.press("enter")
+    await _wait(pilot)
+
+
+def _app(shipped: Assistant) -> LiaisonApp:
+    return make_app(shipped.settings, assistant=shipped)
+
+
+async def test_answer_with_citation_and_sources(shipped: Assistant) -> None:
+    app = _app(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot)
+        status = str(app.screen.query_one(StatusLine).content)
+        assert status.startswith("ready · ")
+        assert status.endswith("documents · clearance SECRET")
+        assert status.split(" · ")[1] == f"{len(shipped.manifest.documents)} documents"
+
+        await _ask(pilot, "What is the lowest level of cooperation?")
+
+        exchanges = list(app.screen.query(Exchange))
+        assert len(exchanges) == 1
+        answer = exchanges[0].query_one(".answer", Markdown).source
+        assert "[1]" in answer
+        assert "level zero" in answer.lower()
+
+        panel = app.screen.query_one(SourcesPanel)
+        cites = [str(s.content) for c in panel.query(Citation) for s in c.query("Static")]
+        first = next(c for c in panel.query(Citation) if c.n == 1)
+        assert first.hit.doc_id == "levels-of-cooperation"
+        text = "\n".join(cites)
+        assert "[1] The levels of cooperation between services › " in text
+        assert "UNCLASSIFIED" in text
+        assert "as of 2026-03-02" in text
+        assert "levels-of-cooperation.md" in text
+        assert app.screen.query_one("#question", Input).value == ""
+
+
+async def test_audience_xta_shows_nothing_denied_to_xta(shipped: Assistant) -> None:
+    app = _app(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(pilot)
+        select = app.screen.query_one(AudienceSelect)
+        select.value = "XTA"
+        await pilot.pause()
+        assert isinstance(app.screen, ChatScreen)
+        assert app.screen.audience == "XTA"
+
+        await _ask(pilot, "What is the money laundering pilot joint operation with XCA?")
+
+        exchange = app.screen.query_one(Exchange)
+        assert exchange.answer is not None
+        assert exchange.answer.audience == "XTA"
+        assert "for audience XTA" in str(exchange.query_one(".audience").content)
+        # The consent-bound XCA paper is named (title + originator), never quoted.
+        withheld = [w.item for w in app.screen.query(WithheldItem)]
+        assert any(w.originator == "XCA" for w in withheld)
+
+        shown = " ".join(screen_text(app).split())
+        audience = shipped.audience("XTA")
+        chunks = shipped.store.all()
+        allowed = " ".join(
+            " ".join(c.text.split()) for c in chunks if audience.admits(from_metadata(c.meta))
+        )
+        denied = [c for c in chunks if not audience.admits(from_metadata(c.meta))]
+        assert any(c.meta["doc_id"] == "money-laundering-cooperation" for c in denied)
+        checked = 0
+        for chunk in denied:
+            for raw in sentences(chunk.text):
+                sentence = " ".join(raw.split())
+                if len(sentence) < 30 or sentence in allowed:
+                    continue
+                checked += 1
+                assert sentence not in shown, f"denied to XTA but on screen: {sentence!r}"
+        assert checked > 100
+        assert "authorised in March 2026" not in shown
+
+
+async def test_unknown_audience_is_bad_input(shipped: Assistant) -> None:
+    from assistant.errors import BadInput
+
+    with pytest.raises(BadInput, match="unknown partner"):
+        make_app(Settings(store=str(shipped.location)), audience="XZZ", assistant=shipped)
