@@ -191,3 +191,7 @@ def _missing(name: str) -> LiaisonError:
     from assistant.errors import BadInput
 
     return BadInput(f"missing argument {name}", "or give --batch FILE")
+
+
+# Commands kept in their own modules register themselves on import (after ``app`` exists).
+from assistant.commands import term as _term  # noqa: E402, F401

@@ -62,12 +62,12 @@ class Question(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:
+        if self.category == "out-of-scope" and not self.abstain:
+            raise ValueError("category out-of-scope needs abstain: true")
         if self.abstain and self.expected:
             raise ValueError("a question with abstain: true must have expected: []")
         if not self.abstain and not self.expected:
             raise ValueError("expected is empty: list the answering documents or set abstain: true")
-        if self.category == "out-of-scope" and not self.abstain:
-            raise ValueError("category out-of-scope needs abstain: true")
         return self
 
 

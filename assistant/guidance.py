@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.language import language_name, languages_named_in
+from assistant.language import fold, language_name, languages_named_in
 from assistant.partners import Interpreter, Partner, Registry
-from assistant.terms import Concept, Termbase, fold
+from assistant.terms import Concept, Termbase
 
 INTERPRETERS_DOC = "working-with-interpreters"
 LANGUAGE_DOC = "language-in-cooperation"

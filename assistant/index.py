@@ -39,6 +39,7 @@ from assistant.manifest import (
 )
 from assistant.partners import load_registry
 from assistant.store import VectorStore, open_store
+from assistant.terms import TermbaseError, save_termbase_snapshot
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)."""
@@ -175,6 +176,10 @@ def sync(
         manifest.roots = sorted(set(manifest.roots) | {str(r) for r in scope})
         manifest.last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
         save_manifest(location, manifest)
+    try:
+        save_termbase_snapshot(location, roots)
+    except TermbaseError as exc:
+        report.rejected.append(Problem(display_path(Path(exc.path)), exc.line, exc.reason))
     report.documents = len(manifest.documents)
     report.chunks = manifest.chunk_count
     return report

@@ -1,5 +1,10 @@
-"""Languages: detecting the language of a question, naming languages, and carrying a question
-in another language over to the English of the corpus with the termbase.
+"""Languages: folding and matching words across languages, detecting the language of a
+question, naming languages, and carrying a question in another language over to the English of
+the corpus with the termbase.
+
+Matching folds case and accents everywhere and tolerates inflection with a stem-prefix rule,
+because Hungarian, German, French and Polish all inflect at the end of the word (szint ->
+szintjei, Ebene -> Ebenen, współpraca -> współpracy).
 
 The corpus is written in English while officers ask in Hungarian, German, French and the
 partners' languages. A question is detected offline, then expanded term for term with the
@@ -12,10 +17,101 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from assistant.terms import Termbase, TermMatch, fold, surface_words
+if TYPE_CHECKING:
+    from assistant.terms import Termbase, TermMatch
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD = re.compile(r"[^\w]+|_")
+_VOWELS = set("aeiouyаеёиоуыэюяь")
+# Letters that NFKD does not decompose but that users type without the diacritic.
+_EXTRA_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
+
+
+# -- folding and matching --------------------------------------------------------------------
+@functools.lru_cache(maxsize=16384)
+def fold(text: str) -> str:
+    """Lower case, accents removed, punctuation to spaces: the form every match compares."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLD))
+    return " ".join(_NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
+
+
+_ARTICLES = {
+    "the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "le",
+    "la", "les", "l", "un", "une", "az", "el", "los", "las", "il", "lo", "gli", "de", "het",
+    "een", "en", "ett",
+}  # fmt: skip
+
+
+def strip_articles(folded: str) -> str:
+    tokens = folded.split()
+    while len(tokens) > 1 and tokens[0] in _ARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def typo_budget(length: int) -> int:
+    """Typos tolerated in a term of ``length`` characters: none in short acronyms."""
+    if length <= 3:
+        return 0
+    if length <= 6:
+        return 1
+    if length <= 12:
+        return 2
+    return 3
+
+
+def is_acronym_use(surface: str, term: str) -> bool:
+    """A short term counts in running text only as written, or in capitals (LO, TLP)."""
+    return surface == term or (surface.isupper() and len(surface) > 1)
+
+
+def _stem(token: str) -> str:
+    if len(token) >= 6 and token[-1] in _VOWELS:
+        return token[:-1]
+    return token
+
+
+def token_matches(word: str, term_token: str) -> bool:
+    """``word`` is ``term_token`` or an inflected form of it (folded forms).
+
+    Short tokens (up to 3 letters) must be equal; longer ones may take an ending of up to
+    seven letters after the stem (a final vowel of a long word may change: współpraca ->
+    współpracy, Ebene -> Ebenen, szint -> szintjei).
+    """
+    if word == term_token:
+        return True
+    if len(term_token) < 4:
+        return False
+    stem = _stem(term_token)
+    return word.startswith(stem) and len(word) - len(stem) <= 7
+
+
+def match_tokens(
+    tokens: list[str], start: int, term: tuple[str, ...], *, inflect: bool
+) -> int | None:
+    end = start + len(term)
+    if end > len(tokens):
+        return None
+    for word, term_token in zip(tokens[start:end], term, strict=True):
+        if not (token_matches(word, term_token) if inflect else word == term_token):
+            return None
+    return end
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of ``text`` as written, one per token of ``fold(text).split()`` (a word that
+    folds to two tokens, such as "l'officier", is repeated)."""
+    words: list[str] = []
+    for raw in _NON_WORD.split(text):
+        if raw:
+            words += [raw] * len(fold(raw).split())
+    return words
+
 
 # The ten languages of the shipped termbase: what the detector is restricted to by default.
 CORE_LANGUAGES = ("en", "hu", "de", "fr", "sv", "es", "pl", "it", "ru", "nl")
@@ -144,13 +240,10 @@ def language_name(code: str | None) -> str:
 def parse_language(text: str) -> str | None:
     """A language code from a code (``hu``, ``hu-HU``) or a name in a core language
     (``Hungarian``, ``magyar``, ``magyarul``, ``Deutsch``, ``allemand``), or None."""
-    folded = fold(text)
-    if not folded:
-        return None
-    primary = folded.replace(" ", "-").split("-")[0]
-    if len(folded.split()) == 1 and primary in LANGUAGE_NAMES and len(primary) == 2:
-        return primary
-    return _ALIAS_TO_CODE.get(folded)
+    tag = text.strip().lower().replace("_", "-")
+    if re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)*", tag) and tag[:2] in LANGUAGE_NAMES:
+        return tag[:2]
+    return _ALIAS_TO_CODE.get(fold(text)) if text.strip() else None
 
 
 def languages_named_in(text: str) -> list[str]:
@@ -220,11 +313,11 @@ def _strip_for_detection(text: str) -> str:
 
 
 _BUILD_LOCK = threading.Lock()
+_DETECTORS: dict[tuple[str, ...], Any] = {}
 
 
-@functools.lru_cache(maxsize=4)
-def _detector(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    """The lingua detector for ``languages``, built once per set.
+def _detector(languages: tuple[str, ...]) -> Any:
+    """The lingua detector for ``languages``, built once per set (and once across threads).
 
     lingua is used because it is maintained, fully offline, and the most accurate detector on
     short text (a one-line question), where n-gram classifiers such as langdetect guess. It is
@@ -236,6 +329,13 @@ def _detector(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
     questions ("What is level zero?" -> Hungarian), so it is not used. Call :func:`warm` from a
     worker thread to pay the cost before the first question.
     """
+    with _BUILD_LOCK:
+        if languages not in _DETECTORS:
+            _DETECTORS[languages] = _build(languages)
+        return _DETECTORS[languages]
+
+
+def _build(languages: tuple[str, ...]) -> Any:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
     from lingua import Language as LinguaLanguage
 
@@ -247,8 +347,7 @@ def _detector(languages: tuple[str, ...]):  # type: ignore[no-untyped-def]
             continue  # a language lingua does not know cannot be detected; skip it
     if len(chosen) < 2:
         return None
-    with _BUILD_LOCK:
-        return LanguageDetectorBuilder.from_languages(*chosen).build()
+    return LanguageDetectorBuilder.from_languages(*chosen).build()
 
 
 def warm(languages: Iterable[str] | None = None) -> None:

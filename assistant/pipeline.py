@@ -12,10 +12,12 @@ from assistant.config import Settings, load_settings
 from assistant.embed import Embedder
 from assistant.errors import BadInput
 from assistant.gate import Audience
+from assistant.language import Expansion, detect_language, expand_query
 from assistant.manifest import Manifest, load_manifest
 from assistant.partners import Registry
-from assistant.retrieve import Filters, Retriever, SearchResult
+from assistant.retrieve import Filters, Hit, Retriever, SearchResult
 from assistant.store import VectorStore, open_store
+from assistant.terms import Termbase, load_termbase_snapshot
 
 Route = Callable[["Assistant", str, Audience, Filters], Answer | None]
 """A question handler tried before retrieval (release questions, language questions...)."""
@@ -36,7 +38,8 @@ class Assistant:
         self._manifest: Manifest | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
-        self.routes: list[Route] = []
+        self._termbase: Termbase | None = None
+        self.routes: list[Route] = [language_route]
 
     # -- light parts: no model, no store -------------------------------------------------
     @property
@@ -72,6 +75,20 @@ class Assistant:
     def audience(self, partner: str | None = None) -> Audience:
         code = self.resolve_partner(partner) if partner else None
         return Audience(self.settings.clearance, code, self.registry, self.today())
+
+    @property
+    def termbase(self) -> Termbase | None:
+        """The termbase snapshot taken at the last sync (None if the corpus has none)."""
+        if self._termbase is None:
+            self._termbase = load_termbase_snapshot(self.location)
+        return self._termbase
+
+    def to_english(self, question: str) -> Expansion:
+        """Detect the question's language; carry a non-English question over to English."""
+        termbase = self.termbase
+        if termbase is None or not len(termbase):
+            return Expansion("en", question, question=question)
+        return expand_query(question, termbase, detect_language(question, termbase.languages))
 
     # -- heavy parts: model and store, loaded once --------------------------------------
     @property
@@ -127,16 +144,58 @@ class Assistant:
             routed = route(self, question, aud, filters)
             if routed is not None:
                 return routed
+        expansion = self.to_english(question)
         result = self.retriever.search(
-            question, aud, k=k or self.settings.retrieval.k, filters=filters
+            expansion.english_query, aud, k=k or self.settings.retrieval.k, filters=filters
         )
-        return self.answerer().answer(result)
+        # Sentences are scored against the English form: the sources are English.
+        answer = self.answerer().answer(result)
+        answer.question = question
+        if expansion.lang != "en":
+            answer.notice = expansion.notice
+        return answer
 
     def answerer(self) -> ExtractiveAnswerer:
         a = self.settings.answer
         return ExtractiveAnswerer(
             self.embedder, max_sentences=a.max_sentences, min_evidence=a.min_evidence
         )
+
+
+def language_route(
+    assistant: Assistant, question: str, aud: Audience, filters: Filters
+) -> Answer | None:
+    """Interpreter, working-language and term questions, answered from the registry and the
+    termbase, cited to the passages of the documents guidance names that the gate admits."""
+    from assistant.guidance import answer_language_question
+
+    guidance = answer_language_question(question, assistant.registry, assistant.termbase)
+    if guidance is None:
+        return None
+    if aud.partner is not None and any(p != aud.partner for p in guidance.partners):
+        # Facts about third partners are not released to an audience: fail closed and let
+        # the gated retrieval answer instead.
+        return None
+    citations: list[Hit] = []
+    if guidance.cite:
+        codes = " ".join(guidance.partners)
+        probe = f"{codes} language plan working languages interpreter".strip()
+        result = assistant.retriever.search(probe, aud, k=40)
+        best: dict[str, Hit] = {}
+        for hit in result.hits:  # already gated for this audience and clearance
+            if hit.doc_id in guidance.cite and hit.doc_id not in best:
+                best[hit.doc_id] = hit
+        citations = [best[d] for d in guidance.cite if d in best]
+    marks = " ".join(f"[{n}]" for n in range(1, len(citations) + 1))
+    return Answer(
+        question=question,
+        audience=aud.partner,
+        text=f"{guidance.text} {marks}".strip(),
+        citations=citations,
+        abstained=not guidance.found,
+        kind="guidance",
+        evidence=1.0 if guidance.found else 0.0,
+    )
 
 
 def _check_query(text: str) -> str:

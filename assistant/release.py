@@ -255,7 +255,9 @@ def rules_date(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"invalid LIAISON_TODAY {value!r}", "use an ISO date, e.g. 2026-10-01") from None
+        raise BadInput(
+            f"invalid LIAISON_TODAY {value!r}", "use an ISO date, e.g. 2026-10-01"
+        ) from None
 
 
 def doc_within_clearance(entry: DocEntry, clearance: Level) -> bool:

@@ -5,19 +5,15 @@ the first term is the preferred term and any further terms are admitted synonyms
 the termbase into the store as a JSON snapshot, so ``liaison term`` and the cross-lingual
 expansion work from the store alone, without the corpus and without the model or Chroma.
 
-Matching folds case and accents everywhere. Look-up of a single term tolerates small typos
-(Damerau-Levenshtein, scaled to the term's length). Finding terms inside a sentence tolerates
-inflection with a stem-prefix rule, because Hungarian, German, French and Polish all inflect at
-the end of the word (szint -> szintjei, Ebene -> Ebenen, współpraca -> współpracy).
+Matching folds case and accents (:mod:`assistant.language`). Look-up of a single term also
+tolerates small typos (Damerau-Levenshtein, scaled to the term's length); finding terms inside
+a sentence tolerates inflection.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,6 +24,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import BadInput, NotFound
+from assistant.language import (
+    fold,
+    is_acronym_use,
+    match_tokens,
+    strip_articles,
+    surface_words,
+    token_matches,
+    typo_budget,
+)
 
 TERMBASE_FILE = "termbase.yaml"
 SNAPSHOT_FILE = "termbase.json"
@@ -35,11 +40,6 @@ _PARTNERS_FILE = "partners.yaml"
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9-]+$")
 _LANG = re.compile(r"^[a-z]{2}$")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_WORD = re.compile(r"[^\w]+|_")
-_VOWELS = set("aeiouyаеёиоуыэюяь")
-# Letters that NFKD does not decompose but that users type without the diacritic.
-_EXTRA_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
 
 
 class Status(StrEnum):
@@ -225,10 +225,6 @@ class Termbase:
             seen.update(dict.fromkeys(concept.terms))
         return list(seen)
 
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
-
     # -- look-up ---------------------------------------------------------------------------
     def lookup(self, text: str, language: str | None = None) -> Lookup | None:
         """The concept for ``text`` (a term in any language, or a concept id), or None.
@@ -237,7 +233,7 @@ class Termbase:
         a typo budget scaled to its length; otherwise a term the query inflects (stem prefix).
         ``language`` only narrows the terms reported, not the matching.
         """
-        query = _strip_articles(fold(text))
+        query = strip_articles(fold(text))
         if not query:
             return None
         scored: list[tuple[float, int, _Entry]] = []
@@ -281,10 +277,12 @@ class Termbase:
         for start, token in enumerate(tokens):
             for entry in self._by_first.get(token[:3], ()):
                 inflect = wanted is None or entry.term.language in wanted
-                end = _match_at(tokens, start, entry.tokens, inflect=inflect)
+                end = match_tokens(tokens, start, entry.tokens, inflect=inflect)
                 if end is None:
                     continue
                 surface = " ".join(surfaces[start:end])
+                if len(entry.folded) <= 3 and not is_acronym_use(surface, entry.term.text):
+                    continue  # "lo" in a sentence is a word, not the acronym LO
                 match = TermMatch(entry.concept, entry.term, start, end, surface)
                 # Longest first; then a term of the question's language; then preferred terms.
                 rank = (0 if inflect else 1) * 2 + (entry.term.status != Status.PREFERRED)
@@ -304,7 +302,7 @@ class Termbase:
         """The term closest to ``text`` even beyond the typo budget (for a "did you mean")."""
         from rapidfuzz import fuzz, process
 
-        query = _strip_articles(fold(text))
+        query = strip_articles(fold(text))
         if not query or not self._entries:
             return None
         best = process.extractOne(
@@ -342,46 +340,13 @@ def _count(concepts: tuple[Concept, ...], concept_id: str) -> int:
     return sum(1 for c in concepts if c.id == concept_id)
 
 
-# -- folding and matching ------------------------------------------------------------------
-@functools.lru_cache(maxsize=16384)
-def fold(text: str) -> str:
-    """Lower case, accents removed, punctuation to spaces: the form every match compares."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLD))
-    return " ".join(_NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
-
-
-_ARTICLES = {
-    "the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "le",
-    "la", "les", "l", "un", "une", "az", "el", "los", "las", "il", "lo", "gli", "de", "het",
-    "een", "en", "ett",
-}  # fmt: skip
-
-
-def _strip_articles(folded: str) -> str:
-    tokens = folded.split()
-    while len(tokens) > 1 and tokens[0] in _ARTICLES:
-        tokens = tokens[1:]
-    return " ".join(tokens)
-
-
-def _budget(length: int) -> int:
-    """Typos tolerated in a term of ``length`` characters: none in short acronyms."""
-    if length <= 3:
-        return 0
-    if length <= 6:
-        return 1
-    if length <= 12:
-        return 2
-    return 3
-
-
 def _score(query: str, entry: _Entry) -> float:
     if query == entry.folded:
         return 100.0
     from rapidfuzz.distance import DamerauLevenshtein
 
     length = max(len(query), len(entry.folded))
-    budget = _budget(min(len(query), len(entry.folded)))
+    budget = typo_budget(min(len(query), len(entry.folded)))
     if budget and abs(len(query) - len(entry.folded)) <= budget:
         distance = DamerauLevenshtein.distance(query, entry.folded, score_cutoff=budget)
         if distance <= budget:
@@ -392,47 +357,6 @@ def _score(query: str, entry: _Entry) -> float:
     ):
         return 80.0  # an inflected form of the term
     return 0.0
-
-
-def _stem(token: str) -> str:
-    if len(token) >= 6 and token[-1] in _VOWELS:
-        return token[:-1]
-    return token
-
-
-def token_matches(word: str, term_token: str) -> bool:
-    """``word`` is ``term_token`` or an inflected form of it (folded forms).
-
-    Short tokens (up to 3 letters) must be equal; longer ones may take an ending of up to
-    seven letters after the stem (a final vowel of a long word may change: współpraca ->
-    współpracy, Ebene -> Ebenen, szint -> szintjei).
-    """
-    if word == term_token:
-        return True
-    if len(term_token) < 4:
-        return False
-    stem = _stem(term_token)
-    return word.startswith(stem) and len(word) - len(stem) <= 7
-
-
-def _match_at(tokens: list[str], start: int, term: tuple[str, ...], *, inflect: bool) -> int | None:
-    end = start + len(term)
-    if end > len(tokens):
-        return None
-    for word, term_token in zip(tokens[start:end], term, strict=True):
-        if not (token_matches(word, term_token) if inflect else word == term_token):
-            return None
-    return end
-
-
-def surface_words(text: str) -> list[str]:
-    """The words of ``text`` as written, one per token of ``fold(text).split()`` (a word that
-    folds to two tokens, such as "l'officier", is repeated)."""
-    words: list[str] = []
-    for raw in _NON_WORD.split(text):
-        if raw:
-            words += [raw] * len(fold(raw).split())
-    return words
 
 
 def lookup_term(termbase: Termbase, text: str, to: str | None = None) -> Lookup:
@@ -518,6 +442,9 @@ def parse_termbase(text: str, *, source: str = TERMBASE_FILE) -> Termbase:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
+        context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and where is not None and where.line + 1 != line:
+            problem += f" ({context.removeprefix('while parsing ')} from line {where.line + 1})"
         raise TermbaseError(source, line, f"bad YAML: {problem}") from None
     if data is None:
         return Termbase((), source=source)

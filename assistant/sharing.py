@@ -1,0 +1,604 @@
+"""Release questions, answered by the rules engine and never by a model.
+
+"Can I share the XBO threat assessment with XNE?", "May I pass the migration report to
+Veridia?", "What may I give XBO about money laundering?", "Is the migration report releasable to
+XVE?". The question is recognised with fixed patterns, the recipient is resolved in the partner
+registry, the documents are found by id or title words (or, for a topic, by retrieval within the
+user's clearance), and each document is decided with :func:`assistant.release.check_document`.
+
+What the answer may say: document titles and ids, decisions and their reasons, and the names of
+the sections that are ALLOW for the recipient. It never quotes a document: its only quoted text
+is the handling doctrine it cites, and those citations are hits that passed the gate for the
+question's audience and for the recipient named in the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+from assistant.answer import Answer
+from assistant.gate import Audience, admit
+from assistant.lexical import tokenize
+from assistant.manifest import DocEntry, Manifest
+from assistant.partners import Registry
+from assistant.policy import Outcome
+from assistant.release import (
+    BANNER,
+    CONSENT_PROCEDURE,
+    DocumentCheck,
+    check_document,
+    doc_within_clearance,
+)
+from assistant.retrieve import Filters, Hit, Withheld
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Assistant
+
+Mode = Literal["document", "topic"]
+
+MAX_DOCUMENTS = 8
+DOCTRINE = (
+    "release-rules-explained",
+    "handling-model",
+    CONSENT_PROCEDURE,
+    "sharing-checklist",
+    "tlp-2",
+)
+"""The handling doctrine an answer cites, in order of preference."""
+
+RULE_QUERIES = {
+    "unmarked": "unmarked rule denies a portion with no handling or a missing classification",
+    "unknown-recipient": "unknown-recipient rule denies a recipient not in the partner registry",
+    "agreement": "agreement rule denies a portion classified above the recipient agreement level",
+    "originator": "originator rule allows a portion to go back to the partner that originated it",
+    "consent": "consent rule allows foreign material when a consent for the recipient is recorded",
+    "rel-to": "rel-to rule stops a classified portion when the recipient is not in its REL TO",
+    "third-party": "third-party rule asks the originator's consent on ORCON foreign material",
+    "tlp-green": "tlp-green rule consent for TLP:GREEN material outside its community",
+    "orcon-own": "orcon-own rule denies our own ORCON portion to a recipient not in REL TO",
+    "releasable": "releasable rule allows every portion that no earlier rule has decided",
+}
+CONSENT_QUERY = "how to request the originator's consent through the liaison channel"
+
+# -- recognising the question ----------------------------------------------------------------
+
+_VERB = (
+    r"(?:share|pass(?:\s+on)?|give|send|release|forward|disclose|show|provide|hand(?:\s+over)?"
+    r"|tell|transmit|communicate|circulate)"
+)
+_MODAL = r"(?:can|may|could|might|should|shall)"
+_ASKER = r"(?:i|we)(?:\s+(?:still|now|also|legally|safely))?"
+_ABOUT = r"(?:about|on|regarding|concerning|relating\s+to|in\s+relation\s+to|from)"
+_PARTICIPLE = (
+    r"(?:shared|passed(?:\s+on)?|given|released|sent|forwarded|disclosed|shown|provided"
+    r"|handed\s+over|go|goes)"
+)
+_RELEASABLE = (
+    r"(?:releasable|releaseable|shareable|sharable|cleared(?:\s+for\s+release)?|ok|okay|fine"
+    r"|allowed|approved)"
+)
+
+# Ways of asking "can I" that say the same thing.
+_CANONICAL = (
+    (
+        re.compile(
+            r"^(?:am\s+i|are\s+we)\s+(?:allowed|permitted|authori[sz]ed|cleared|free)\s+to\s+", re.I
+        ),
+        "can i ",
+    ),
+    (
+        re.compile(
+            r"^(?:is\s+it|would\s+it\s+be)\s+(?:ok|okay|all\s+right|alright|fine|allowed|permitted"
+            r"|possible|acceptable)\s+(?:for\s+(?:me|us)\s+)?to\s+",
+            re.I,
+        ),
+        "can i ",
+    ),
+    (
+        re.compile(r"^do\s+(?:i|we)\s+need\s+(?:the\s+originator'?s?\s+)?consent\s+to\s+", re.I),
+        "can i ",
+    ),
+    (re.compile(r"^(?:please\s+)?(?:tell\s+me\s+)?", re.I), ""),
+)
+
+_CAN_I = re.compile(rf"^{_MODAL}\s+{_ASKER}\s+{_VERB}\s+(?P<rest>.+)$", re.I)
+_WHAT = re.compile(
+    rf"^what\s+(?:else\s+)?(?:(?:information|material|intelligence|documents?|reports?)\s+)?"
+    rf"{_MODAL}\s+{_ASKER}\s+{_VERB}\s+(?P<rest>.+)$",
+    re.I,
+)
+_IS_RELEASABLE = re.compile(
+    rf"^(?:is|are)\s+(?P<topic>.+?)\s+{_RELEASABLE}\s+(?:for\s+release\s+)?(?:to|with|for)\s+"
+    rf"(?P<partner>.+)$",
+    re.I,
+)
+_CAN_IT = re.compile(
+    rf"^{_MODAL}\s+(?P<topic>.+?)\s+(?:be\s+)?{_PARTICIPLE}\s+(?:on\s+)?(?:to|with)\s+"
+    rf"(?P<partner>.+)$",
+    re.I,
+)
+_TO = re.compile(r"\s+(?:with|to)\s+", re.I)
+_ABOUT_SEP = re.compile(rf"\s+{_ABOUT}\s+", re.I)
+_LEAD_TO = re.compile(r"^(?:with|to)\s+", re.I)
+_LEAD_ABOUT = re.compile(rf"^{_ABOUT}\s+", re.I)
+_SHORT_ABOUT = re.compile(rf"^(?P<partner>\S+(?:\s+\S+)?)\s+{_ABOUT}\s+(?P<topic>.+)$", re.I)
+_TOPIC_ABOUT = re.compile(
+    rf"^(?:anything|something|information|material|intelligence)\s+{_ABOUT}\s+(?P<topic>.+)$",
+    re.I,
+)
+
+_LEADING = re.compile(
+    r"^(?:(?:all|any|some|everything|anything)\s+(?:of\s+)?)?(?:the|a|an|our|my|this|that|these"
+    r"|those|its|their)\s+",
+    re.I,
+)
+_ANYTHING = re.compile(
+    r"^(?:anything|everything|something|it|this|that|them|all|any(?:thing)?\s+at\s+all)$", re.I
+)
+# Things one shares that are not information: such questions are for the etiquette corpus.
+_NOT_INFORMATION = re.compile(
+    r"\b(?:meal|lunch|dinner|breakfast|drink|coffee|table|taxi|car|ride|room|hotel|office|gift"
+    r"s?|toast|joke|umbrella|screen|desk|flat)\b",
+    re.I,
+)
+_CODE_LIKE = re.compile(r"\b[A-Z]{3}\b")
+_NOT_CODES = frozenset({"THE", "AND", "FOR", "ALL", "ANY", "OUR", "TLP", "OWN", "REL", "ORCON"})
+
+
+@dataclass(frozen=True)
+class ReleaseQuestion:
+    """A recognised release question: who it is for and what it is about."""
+
+    recipients: tuple[str, ...]
+    """Known partner codes, in order of mention."""
+    unknown: tuple[str, ...]
+    """Recipient codes that are not in the registry (each is an ``unknown-recipient`` DENY)."""
+    topic: str
+    mode: Mode
+
+
+def parse_release_question(question: str, registry: Registry) -> ReleaseQuestion | None:
+    """Recognise a release question; None when the text is not one (or names no recipient)."""
+    text = " ".join(question.split()).strip().rstrip("?!. ").strip()
+    for pattern, repl in _CANONICAL:
+        text = pattern.sub(repl, text, count=1)
+    found: tuple[str, str, Mode] | None = None
+    for strict in (True, False):
+        # First look for a registered partner; only then for an unknown code such as XQQ.
+        found = _split(text, partial(_names_recipient, registry, strict=strict))
+        if found is not None:
+            break
+    if found is None:
+        return None
+    topic, partner, mode = found
+    topic = _clean_topic(topic)
+    if _NOT_INFORMATION.search(topic) or topic.lower() in ("i", "we", "you"):
+        return None
+    recipients = tuple(registry.find_in_text(partner))
+    unknown: tuple[str, ...] = ()
+    if not recipients:
+        unknown = tuple(dict.fromkeys(_codes(partner)))
+        if not unknown:
+            return None
+    return ReleaseQuestion(recipients, unknown, topic, mode)
+
+
+def _names_recipient(registry: Registry, text: str, strict: bool) -> bool:
+    return bool(registry.find_in_text(text)) or (not strict and bool(_codes(text)))
+
+
+def _codes(text: str) -> list[str]:
+    return [c for c in _CODE_LIKE.findall(text) if c not in _NOT_CODES]
+
+
+def _cuts(text: str, sep: re.Pattern[str]) -> list[tuple[str, str]]:
+    """Every (left, right) split of ``text`` at ``sep``, the last split first."""
+    return [(text[: m.start()], text[m.end() :]) for m in reversed(list(sep.finditer(text)))]
+
+
+def _split(text: str, names: Callable[[str], bool]) -> tuple[str, str, Mode] | None:
+    """(topic, recipient text, mode) from a canonical question; ``names`` tells whether a piece
+    of text names a recipient."""
+    match = _WHAT.match(text)
+    if match:
+        rest = _LEAD_TO.sub("", match.group("rest"))
+        if _LEAD_ABOUT.match(rest):  # "about money laundering with XBO"
+            body = _LEAD_ABOUT.sub("", rest)
+            for topic, partner in _cuts(body, _TO):
+                if names(partner):
+                    return topic, partner, "topic"
+        for partner, topic in reversed(_cuts(rest, _ABOUT_SEP)):  # "XBO about money laundering"
+            if names(partner):
+                return topic, partner, "topic"
+        return ("", rest, "topic") if names(rest) else None
+    match = _CAN_I.match(text)
+    if match:
+        rest = match.group("rest")
+        words = rest.split()
+        if _LEAD_TO.match(rest):  # "with XBO the threat assessment"
+            words = words[1:]
+            for n in (1, 2, 3):
+                if len(words) > n and names(" ".join(words[:n])):
+                    return " ".join(words[n:]), " ".join(words[:n]), "document"
+        short = _SHORT_ABOUT.match(rest)
+        if short and names(short.group("partner")):  # "XBO about money laundering"
+            return short.group("topic"), short.group("partner"), "topic"
+        for topic, partner in _cuts(rest, _TO):  # "the threat assessment to XNE"
+            if names(partner):
+                about = _TOPIC_ABOUT.match(topic)
+                if about:
+                    return about.group("topic"), partner, "topic"
+                return topic, partner, "document"
+        for partner, topic in reversed(_cuts(rest, _ABOUT_SEP)):  # "the Borealian service about"
+            if names(partner):
+                return topic, partner, "topic"
+        if not _TO.search(rest):  # "XBO the threat assessment"
+            for n in (1, 2):
+                if len(words) > n and names(" ".join(words[:n])):
+                    return " ".join(words[n:]), " ".join(words[:n]), "document"
+        return None
+    for pattern in (_IS_RELEASABLE, _CAN_IT):
+        match = pattern.match(text)
+        if match and names(match.group("partner")):
+            return match.group("topic"), match.group("partner"), "document"
+    return None
+
+
+def _clean_topic(topic: str) -> str:
+    topic = topic.strip().strip("\"'“”‘’").strip()
+    previous = None
+    while previous != topic:
+        previous = topic
+        topic = _LEADING.sub("", topic).strip()
+    return "" if _ANYTHING.match(topic) else topic
+
+
+# -- finding the documents -------------------------------------------------------------------
+
+_GENERIC = (
+    "document documents doc docs file files material materials information info paper papers "
+    "note notes text copy details stuff thing things item items"
+)
+
+
+def _generic() -> frozenset[str]:
+    return frozenset(tokenize(_GENERIC))
+
+
+def title_matches(manifest: Manifest, registry: Registry, topic: str) -> list[str]:
+    """Documents named by the topic: by id, or by every content word of the topic appearing in
+    the title or id (a partner named in the topic must be the document's partner or originator).
+    """
+    lowered = topic.lower()
+    by_id = [
+        doc_id
+        for doc_id in manifest.documents
+        if re.search(rf"(?<![a-z0-9-]){re.escape(doc_id)}(?![a-z0-9-])", lowered)
+    ]
+    if by_id:
+        return by_id
+    mentioned = set(registry.find_in_text(topic))
+    generic = _generic()
+    words = {w for w in tokenize(topic) if w not in generic and not registry.find_in_text(w)}
+    out = []
+    for doc_id, entry in manifest.documents.items():
+        partners = {entry.partner, entry.banner.originator} & set(registry.codes())
+        if mentioned and not mentioned & partners:
+            continue
+        if not words:
+            if mentioned and entry.partner in mentioned:
+                out.append(doc_id)
+            continue
+        vocabulary = set(tokenize(f"{entry.title} {doc_id.replace('-', ' ')}"))
+        if words <= vocabulary:
+            out.append(doc_id)
+    return out
+
+
+def find_documents(
+    assistant: Assistant,
+    question: ReleaseQuestion,
+    audience: Audience,
+    filters: Filters,
+) -> list[str]:
+    """The documents a release question is about, most relevant first, within the clearance."""
+    manifest = assistant.manifest
+    registry = assistant.registry
+    named = [
+        d
+        for d in title_matches(manifest, registry, question.topic)
+        if filters.matches(_meta(manifest.documents[d]))
+    ]
+    found: list[str] = list(named)
+    if question.topic and (question.mode == "topic" or not named):
+        own = Audience(audience.clearance, None, audience.registry, audience.today)
+        result = assistant.retriever.search(question.topic, own, k=12, filters=filters)
+        best: dict[str, float] = {}
+        for hit in result.hits:
+            if hit.dense is not None:
+                best[hit.doc_id] = max(best.get(hit.doc_id, 0.0), hit.dense)
+        if best:
+            # Keep the documents close to the best match: retrieval always returns k hits,
+            # relevant or not.
+            floor = max(0.35, max(best.values()) - 0.1)
+            for hit in result.hits:
+                if best.get(hit.doc_id, 0.0) >= floor and hit.doc_id not in found:
+                    found.append(hit.doc_id)
+    visible = [
+        d
+        for d in found
+        if d in manifest.documents
+        and doc_within_clearance(manifest.documents[d], audience.clearance)
+    ]
+    return visible[:MAX_DOCUMENTS]
+
+
+def _meta(entry: DocEntry) -> dict[str, Any]:
+    return {
+        "partner": entry.partner or "",
+        "kind": entry.kind,
+        "topics": "," + ",".join(entry.topics) + ",",
+    }
+
+
+# -- the answer ------------------------------------------------------------------------------
+
+
+class _Citations:
+    """Doctrine passages, numbered in order of first use. Each passed the gate for the question's
+    audience and for every recipient named in the question."""
+
+    def __init__(self, assistant: Assistant, audiences: list[Audience]) -> None:
+        self.assistant = assistant
+        self.audiences = audiences
+        self.hits: list[Hit] = []
+        self._by_query: dict[str, int | None] = {}
+        # No doctrine in this store (a test or partial corpus): no need to search for it.
+        self.available = any(d in assistant.manifest.documents for d in DOCTRINE)
+
+    def cite(self, query: str, prefer: str | None = None, section: str | None = None) -> str:
+        """`` [n]`` for the best doctrine passage for ``query`` (empty if none may be shown)."""
+        if not query or not self.available:
+            return ""
+        if query not in self._by_query:
+            self._by_query[query] = self._find(query, prefer, section)
+        n = self._by_query[query]
+        return f" [{n}]" if n else ""
+
+    def _find(self, query: str, prefer: str | None, section: str | None) -> int | None:
+        result = self.assistant.retriever.search(
+            query, self.audiences[0], k=8, filters=Filters(topic="sharing")
+        )
+        hits = [h for h in result.hits if h.doc_id in DOCTRINE]
+        for audience in self.audiences[1:]:
+            hits = admit(hits, audience)
+        if not hits:
+            return None
+
+        def rank(hit: Hit) -> tuple[int, int, int]:
+            return (
+                0 if prefer and hit.doc_id == prefer else 1,
+                0 if section and section in hit.section.lower() else 1,
+                DOCTRINE.index(hit.doc_id),
+            )
+
+        chosen = min(hits, key=rank)
+        for n, hit in enumerate(self.hits, start=1):
+            if hit.chunk_id == chosen.chunk_id:
+                return n
+        self.hits.append(chosen)
+        return len(self.hits)
+
+
+def route(
+    assistant: Assistant, question: str, audience: Audience, filters: Filters
+) -> Answer | None:
+    """The release-question route (:data:`assistant.pipeline.Route`): an answer decided by the
+    rules engine, or None when ``question`` is not a release question."""
+    parsed = parse_release_question(question, assistant.registry)
+    if parsed is None:
+        return None
+    recipients = parsed.recipients or parsed.unknown
+    if audience.partner is not None and any(r != audience.partner for r in recipients):
+        return _other_audience(question, audience, recipients)
+    if not parsed.recipients:
+        return _unknown(question, audience, parsed)
+    docs = find_documents(assistant, parsed, audience, filters)
+    if not docs:
+        return _nothing_found(question, audience, parsed)
+    cites = _Citations(
+        assistant,
+        [
+            audience,
+            *(
+                Audience(audience.clearance, r, audience.registry, audience.today)
+                for r in parsed.recipients
+            ),
+        ],
+    )
+    lines: list[str] = []
+    withheld: list[Withheld] = []
+    for recipient in parsed.recipients:
+        checks = [
+            check_document(
+                assistant.manifest, d, recipient, audience.today, clearance=audience.clearance
+            )
+            for d in docs
+        ]
+        if lines:
+            lines.append("")
+        lines += _recipient_lines(checks, parsed, audience, cites)
+        for c in checks:
+            w = _withheld(c)
+            if c.outcome is Outcome.NEEDS_CONSENT and w not in withheld:
+                withheld.append(w)
+    citations = admit(cites.hits, audience)
+    return Answer(
+        question=question,
+        audience=audience.partner,
+        text="\n".join(lines),
+        citations=citations,
+        abstained=False,
+        withheld=withheld,
+        kind="release",
+        evidence=1.0,
+    )
+
+
+def _recipient_lines(
+    checks: list[DocumentCheck], parsed: ReleaseQuestion, audience: Audience, cites: _Citations
+) -> list[str]:
+    first = checks[0]
+    about = f' about "{parsed.topic}"' if parsed.mode == "topic" and parsed.topic else ""
+    lines = [
+        f"Release to {first.recipient_label()}{about}, decided by the release rules on "
+        f"{audience.today.isoformat()}, document by document:"
+    ]
+    officer = audience.partner is None
+    consent_needed = False
+    for check in sorted(checks, key=lambda c: c.outcome.severity):
+        name = f'"{check.title}" ({check.doc_id})'
+        allowed = _names(check.sections_with(Outcome.ALLOW))
+        consent = check.sections_with(Outcome.NEEDS_CONSENT)
+        if check.outcome is not Outcome.DENY or officer:
+            why = _cited(
+                check.basis,
+                cites.cite(RULE_QUERIES.get(check.decision.rule, ""), section=check.decision.rule),
+            )
+        if check.outcome is Outcome.ALLOW:
+            lines.append(f"- May be given: {name}. {why}")
+            continue
+        if check.outcome is Outcome.NEEDS_CONSENT:
+            consent_needed = True
+            line = f"- Needs the consent of {_originator(check)}: {name}. {why}"
+            if allowed:
+                line += f" Its sections {allowed} may be given now."
+            lines.append(line)
+            continue
+        if not officer:
+            # For a partner audience a denied document is left out; its ALLOW sections are not.
+            if allowed:
+                lines.append(f"- Only some sections may be given: {name}: {allowed}.")
+            if consent:
+                consent_needed = True
+                lines.append(
+                    f"- Needs the consent of {_originator(check)}: {name} "
+                    f"({_plural(len(consent), 'section')})."
+                )
+            continue
+        line = f"- Not releasable as a whole: {name}. {why}"
+        if allowed:
+            line += f" Its sections {allowed} may be given on their own."
+        if consent:
+            consent_needed = True
+            line += (
+                f" {_plural(len(consent), 'section')} "
+                f"{'needs' if len(consent) == 1 else 'need'} the consent of {_originator(check)}."
+            )
+        lines.append(line)
+    if consent_needed:
+        cite = cites.cite(CONSENT_QUERY, prefer=CONSENT_PROCEDURE)
+        lines.append(
+            "Consent is asked of the originator through the liaison channel, and nothing is "
+            f"passed before it is recorded and the check says ALLOW{cite}."
+        )
+    lines.append(
+        "Pass only what is ALLOW, with its markings kept; `liaison check DOC_ID --to "
+        f"{first.to}` gives the decision for every portion."
+    )
+    return lines
+
+
+def _cited(sentence: str, cite: str) -> str:
+    """Put the citation marker inside the sentence: "... REL TO [2]."."""
+    if sentence.endswith(".") and cite:
+        return f"{sentence[:-1]}{cite}."
+    return sentence + cite
+
+
+def _names(portions: list[Any]) -> str:
+    names = [f'"{p.section}"' for p in portions if p.section != BANNER and not p.above_clearance]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _originator(check: DocumentCheck) -> str:
+    who = check.ask or check.originator or "the originator"
+    return f"{who} ({check.originator_name}), the originator" if check.originator_name else who
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _withheld(check: DocumentCheck) -> Withheld:
+    return Withheld(
+        doc_id=check.doc_id,
+        title=check.title,
+        originator=check.originator or "?",
+        decision=check.outcome.value,
+        rule=check.decision.rule,
+        reason=check.basis,
+    )
+
+
+def _other_audience(question: str, audience: Audience, recipients: tuple[str, ...]) -> Answer:
+    others = ", ".join(r for r in recipients if r != audience.partner)
+    return Answer(
+        question=question,
+        audience=audience.partner,
+        text=(
+            f"This question is about a release to {others}, but answers are being prepared for "
+            f"{audience.partner}. Ask it without an audience, or with {others} as the audience."
+        ),
+        citations=[],
+        abstained=True,
+        kind="release",
+    )
+
+
+def _unknown(question: str, audience: Audience, parsed: ReleaseQuestion) -> Answer:
+    codes = ", ".join(parsed.unknown)
+    known = ", ".join(audience.registry.codes()) or "none"
+    verb = "is" if len(parsed.unknown) == 1 else "are"
+    return Answer(
+        question=question,
+        audience=audience.partner,
+        text=(
+            f"Not releasable: {codes} {verb} not in the partner registry, and nothing is "
+            f"released to a service that is not (rule unknown-recipient). Known partners: {known}."
+        ),
+        citations=[],
+        abstained=False,
+        kind="release",
+        evidence=1.0,
+    )
+
+
+def _nothing_found(question: str, audience: Audience, parsed: ReleaseQuestion) -> Answer:
+    to = parsed.recipients[0]
+    if parsed.topic:
+        text = (
+            f'No document within your clearance matches "{parsed.topic}", so there is nothing '
+            "to decide. Name the document by its id (shown with every search hit), or run "
+            f"`liaison check DOC_ID --to {to}`."
+        )
+    else:
+        text = (
+            "Release is decided document by document: name a document or a topic, for example "
+            f'"What may I give {to} about money laundering?", or run '
+            f"`liaison check DOC_ID --to {to}`."
+        )
+    return Answer(
+        question=question,
+        audience=audience.partner,
+        text=text,
+        citations=[],
+        abstained=True,
+        kind="release",
+    )
