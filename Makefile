@@ -31,7 +31,7 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
-eval: $(STAMP)
+eval: ingest
 	@$(BIN)/liaison eval --out eval/results.json
 
 bench: $(STAMP)

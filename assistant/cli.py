@@ -194,4 +194,6 @@ def _missing(name: str) -> LiaisonError:
 
 
 # Commands kept in their own modules register themselves on import (after ``app`` exists).
+from assistant.commands import check as _check  # noqa: E402, F401
+from assistant.commands import eval as _eval  # noqa: E402, F401
 from assistant.commands import term as _term  # noqa: E402, F401
