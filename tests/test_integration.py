@@ -66,3 +66,19 @@ def test_audience_sees_only_releasable_passages(shipped) -> None:  # type: ignor
     result = shipped.search("money laundering pilot joint operation", audience="XTA", k=10)
     for hit in result.hits:
         assert decide(hit.handling, aud.registry, "XTA", aud.today).allowed
+
+
+def test_hungarian_question_is_answered_from_english_doctrine(shipped) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped.ask("Mik az együttműködés szintjei?")
+    assert not answer.abstained
+    assert answer.question == "Mik az együttműködés szintjei?"
+    assert "[1]" in answer.text and answer.citations
+    assert any("level" in c.doc_id for c in answer.citations)
+    assert answer.notice and "angol" in answer.notice  # says, in Hungarian, the sources are English
+
+
+def test_interpreter_question_is_answered_from_the_registry(shipped) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped.ask("Do I need an interpreter for XLU?")
+    assert not answer.abstained
+    assert "needed" in answer.text and "XLU" in answer.text
+    assert any(c.doc_id == "xlu-profile" for c in answer.citations)
