@@ -16,6 +16,7 @@ from assistant.language import Expansion, detect_language, expand_query
 from assistant.manifest import Manifest, load_manifest
 from assistant.partners import Registry
 from assistant.retrieve import Filters, Hit, Retriever, SearchResult
+from assistant.sharing import route as release_route
 from assistant.store import VectorStore, open_store
 from assistant.terms import Termbase, load_termbase_snapshot
 
@@ -39,7 +40,8 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()
         self._termbase: Termbase | None = None
-        self.routes: list[Route] = [language_route]
+        # Release questions go to the rules engine first: a model or retrieval never decides.
+        self.routes: list[Route] = [release_route, language_route]
 
     # -- light parts: no model, no store -------------------------------------------------
     @property

@@ -68,7 +68,7 @@ class _Case:
     def consents_on_record(self) -> str:
         mine = [c for c in self.handling.consents if c.to == self.recipient]
         if not mine:
-            return "none on record"
+            return f"no consent for {self.recipient} is on record"
         expired = ", ".join(f"expired {c.expires.isoformat()}" for c in mine)
         return f"the consent on record for {self.recipient} {expired}"
 
@@ -97,12 +97,12 @@ def _unmarked(case: _Case) -> Decision | None:
 
 def _unknown_recipient(case: _Case) -> Decision | None:
     if case.partner is None:
-        who = case.recipient or "no recipient given:"
-        return Decision(
-            Outcome.DENY,
-            "unknown-recipient",
-            f"{who} is not in the partner registry; nothing is released to it",
+        text = (
+            f"{case.recipient} is not in the partner registry; nothing is released to it"
+            if case.recipient
+            else "no recipient was given; nothing is released without a registered partner"
         )
+        return Decision(Outcome.DENY, "unknown-recipient", text)
     return None
 
 
@@ -112,8 +112,9 @@ def _agreement(case: _Case) -> Decision | None:
         return Decision(
             Outcome.DENY,
             "agreement",
-            f"{case.level.value} is above the security agreement with {case.recipient} "
-            f"(covers up to {case.partner.agreement_level.value}); no consent can lift this",
+            f"{case.level.value} material is above the security agreement with "
+            f"{case.recipient}, which covers up to {case.partner.agreement_level.value}; "
+            "no consent can lift this",
         )
     return None
 

@@ -196,7 +196,7 @@ def check_document(
         # A document the manifest holds no handling for: judge its banner (unmarked: DENY).
         portions = (_portion(BANNER, entry.banner, registry, code, today, clearance),)
     worst = most_restrictive(p.decision for p in portions)
-    deciding = next(p for p in portions if p.decision is worst)
+    deciding = next(p for p in portions if p.decision == worst)
     reason = deciding.reason
     if not deciding.is_banner and worst.outcome is not Outcome.ALLOW:
         reason = f'Section "{deciding.section}": {reason}'
@@ -241,11 +241,49 @@ def resolve_recipient(registry: Registry, recipient: str) -> str:
     """A partner code from a code, service name or country; anything else stays as given (upper
     case), and the rules then deny it as an unknown recipient."""
     text = " ".join(recipient.split())
+    if not text:
+        raise BadInput("the recipient is empty", "give a partner code, e.g. --to XBO")
     code = text.upper()
     if code in registry:
         return code
-    found = registry.resolve(text) if text else None
-    return found or code
+    return registry.resolve(text) or code
+
+
+_GENERIC = (
+    "document documents doc docs file files material materials information info paper papers "
+    "note notes text copy details stuff thing things item items"
+)
+
+
+def documents_named(manifest: Manifest, registry: Registry, text: str) -> list[str]:
+    """The documents ``text`` names: by id, or by every content word of ``text`` appearing in
+    the title or id (a partner named in ``text`` must be the document's partner or originator).
+    """
+    from assistant.lexical import tokenize  # numpy and a stemmer: only when asked
+
+    lowered = text.lower()
+    by_id = [
+        doc_id
+        for doc_id in manifest.documents
+        if re.search(rf"(?<![a-z0-9-]){re.escape(doc_id)}(?![a-z0-9-])", lowered)
+    ]
+    if by_id:
+        return by_id
+    mentioned = set(registry.find_in_text(text))
+    generic = set(tokenize(_GENERIC))
+    words = {w for w in tokenize(text) if w not in generic and not registry.find_in_text(w)}
+    out = []
+    for doc_id, entry in manifest.documents.items():
+        partners = {entry.partner, entry.banner.originator} & set(registry.codes())
+        if mentioned and not mentioned & partners:
+            continue
+        if not words:
+            if mentioned and entry.partner in mentioned:
+                out.append(doc_id)
+            continue
+        if words <= set(tokenize(f"{entry.title} {doc_id.replace('-', ' ')}")):
+            out.append(doc_id)
+    return out
 
 
 def rules_date(value: str | None) -> dt.date:

@@ -21,9 +21,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.answer import Answer
+from assistant.chunking import sentences
 from assistant.gate import Audience, admit
-from assistant.lexical import tokenize
-from assistant.manifest import DocEntry, Manifest
+from assistant.manifest import DocEntry
 from assistant.partners import Registry
 from assistant.policy import Outcome
 from assistant.release import (
@@ -32,6 +32,7 @@ from assistant.release import (
     DocumentCheck,
     check_document,
     doc_within_clearance,
+    documents_named,
 )
 from assistant.retrieve import Filters, Hit, Withheld
 
@@ -259,45 +260,6 @@ def _clean_topic(topic: str) -> str:
 
 # -- finding the documents -------------------------------------------------------------------
 
-_GENERIC = (
-    "document documents doc docs file files material materials information info paper papers "
-    "note notes text copy details stuff thing things item items"
-)
-
-
-def _generic() -> frozenset[str]:
-    return frozenset(tokenize(_GENERIC))
-
-
-def title_matches(manifest: Manifest, registry: Registry, topic: str) -> list[str]:
-    """Documents named by the topic: by id, or by every content word of the topic appearing in
-    the title or id (a partner named in the topic must be the document's partner or originator).
-    """
-    lowered = topic.lower()
-    by_id = [
-        doc_id
-        for doc_id in manifest.documents
-        if re.search(rf"(?<![a-z0-9-]){re.escape(doc_id)}(?![a-z0-9-])", lowered)
-    ]
-    if by_id:
-        return by_id
-    mentioned = set(registry.find_in_text(topic))
-    generic = _generic()
-    words = {w for w in tokenize(topic) if w not in generic and not registry.find_in_text(w)}
-    out = []
-    for doc_id, entry in manifest.documents.items():
-        partners = {entry.partner, entry.banner.originator} & set(registry.codes())
-        if mentioned and not mentioned & partners:
-            continue
-        if not words:
-            if mentioned and entry.partner in mentioned:
-                out.append(doc_id)
-            continue
-        vocabulary = set(tokenize(f"{entry.title} {doc_id.replace('-', ' ')}"))
-        if words <= vocabulary:
-            out.append(doc_id)
-    return out
-
 
 def find_documents(
     assistant: Assistant,
@@ -310,7 +272,7 @@ def find_documents(
     registry = assistant.registry
     named = [
         d
-        for d in title_matches(manifest, registry, question.topic)
+        for d in documents_named(manifest, registry, question.topic)
         if filters.matches(_meta(manifest.documents[d]))
     ]
     found: list[str] = list(named)
@@ -348,28 +310,30 @@ def _meta(entry: DocEntry) -> dict[str, Any]:
 # -- the answer ------------------------------------------------------------------------------
 
 
-class _Citations:
-    """Doctrine passages, numbered in order of first use. Each passed the gate for the question's
-    audience and for every recipient named in the question."""
+class _Doctrine:
+    """The doctrine passages an answer quotes, numbered in order of use. Each passage passed the
+    gate for the question's audience and for every recipient named in the question."""
 
     def __init__(self, assistant: Assistant, audiences: list[Audience]) -> None:
         self.assistant = assistant
         self.audiences = audiences
         self.hits: list[Hit] = []
-        self._by_query: dict[str, int | None] = {}
         # No doctrine in this store (a test or partial corpus): no need to search for it.
         self.available = any(d in assistant.manifest.documents for d in DOCTRINE)
 
-    def cite(self, query: str, prefer: str | None = None, section: str | None = None) -> str:
-        """`` [n]`` for the best doctrine passage for ``query`` (empty if none may be shown)."""
-        if not query or not self.available:
+    def quote(self, label: str, query: str, *, prefer: str | None = None, section: str = "") -> str:
+        """``"<label>. <the passage's first sentence> [n]."``, or "" when no passage may be shown.
+        The quoted sentence is the cited passage's own, so the mark is supported by construction.
+        """
+        hit = self._find(query, prefer, section) if self.available and query else None
+        if hit is None:
             return ""
-        if query not in self._by_query:
-            self._by_query[query] = self._find(query, prefer, section)
-        n = self._by_query[query]
-        return f" [{n}]" if n else ""
+        first = (sentences(hit.text) or [hit.text])[0].strip().rstrip(".;:")
+        if hit not in self.hits:
+            self.hits.append(hit)
+        return f"{label}. {first} [{self.hits.index(hit) + 1}]."
 
-    def _find(self, query: str, prefer: str | None, section: str | None) -> int | None:
+    def _find(self, query: str, prefer: str | None, section: str) -> Hit | None:
         result = self.assistant.retriever.search(
             query, self.audiences[0], k=8, filters=Filters(topic="sharing")
         )
@@ -386,12 +350,7 @@ class _Citations:
                 DOCTRINE.index(hit.doc_id),
             )
 
-        chosen = min(hits, key=rank)
-        for n, hit in enumerate(self.hits, start=1):
-            if hit.chunk_id == chosen.chunk_id:
-                return n
-        self.hits.append(chosen)
-        return len(self.hits)
+        return min(hits, key=rank)
 
 
 def route(
@@ -410,18 +369,10 @@ def route(
     docs = find_documents(assistant, parsed, audience, filters)
     if not docs:
         return _nothing_found(question, audience, parsed)
-    cites = _Citations(
-        assistant,
-        [
-            audience,
-            *(
-                Audience(audience.clearance, r, audience.registry, audience.today)
-                for r in parsed.recipients
-            ),
-        ],
-    )
     lines: list[str] = []
     withheld: list[Withheld] = []
+    rules: dict[str, None] = {}  # the rules that decided what the answer states, in order
+    consent = False
     for recipient in parsed.recipients:
         checks = [
             check_document(
@@ -431,17 +382,31 @@ def route(
         ]
         if lines:
             lines.append("")
-        lines += _recipient_lines(checks, parsed, audience, cites)
+        stated, asked = _recipient_lines(checks, parsed, audience, lines)
+        rules |= dict.fromkeys(stated)
+        consent = consent or asked
         for c in checks:
             w = _withheld(c)
             if c.outcome is Outcome.NEEDS_CONSENT and w not in withheld:
                 withheld.append(w)
-    citations = admit(cites.hits, audience)
+    recipient_views = [
+        Audience(audience.clearance, r, audience.registry, audience.today)
+        for r in parsed.recipients
+    ]
+    doctrine = _Doctrine(assistant, [audience, *recipient_views])
+    quotes = [
+        doctrine.quote(f"Rule {rule}", RULE_QUERIES.get(rule, ""), section=rule) for rule in rules
+    ]
+    if consent:
+        quotes.append(doctrine.quote("Consent", CONSENT_QUERY, prefer=CONSENT_PROCEDURE))
+    quotes = [q for q in quotes if q]
+    if quotes:
+        lines += ["", "What the handling doctrine says:", *quotes]
     return Answer(
         question=question,
         audience=audience.partner,
         text="\n".join(lines),
-        citations=citations,
+        citations=admit(doctrine.hits, audience),
         abstained=False,
         withheld=withheld,
         kind="release",
@@ -450,31 +415,34 @@ def route(
 
 
 def _recipient_lines(
-    checks: list[DocumentCheck], parsed: ReleaseQuestion, audience: Audience, cites: _Citations
-) -> list[str]:
+    checks: list[DocumentCheck], parsed: ReleaseQuestion, audience: Audience, lines: list[str]
+) -> tuple[list[str], bool]:
+    """Append the decisions for one recipient to ``lines``; return the rules they rest on and
+    whether some need consent."""
     first = checks[0]
     about = f' about "{parsed.topic}"' if parsed.mode == "topic" and parsed.topic else ""
-    lines = [
+    lines.append(
         f"Release to {first.recipient_label()}{about}, decided by the release rules on "
         f"{audience.today.isoformat()}, document by document:"
-    ]
+    )
     officer = audience.partner is None
+    rules: list[str] = []
     consent_needed = False
     for check in sorted(checks, key=lambda c: c.outcome.severity):
         name = f'"{check.title}" ({check.doc_id})'
         allowed = _names(check.sections_with(Outcome.ALLOW))
         consent = check.sections_with(Outcome.NEEDS_CONSENT)
+        why = f"under rule {check.decision.rule}. {check.basis}"
         if check.outcome is not Outcome.DENY or officer:
-            why = _cited(
-                check.basis,
-                cites.cite(RULE_QUERIES.get(check.decision.rule, ""), section=check.decision.rule),
-            )
+            rules.append(check.decision.rule)
         if check.outcome is Outcome.ALLOW:
-            lines.append(f"- May be given: {name}. {why}")
+            lines.append(f"- May be given: {name}, {why}")
             continue
         if check.outcome is Outcome.NEEDS_CONSENT:
             consent_needed = True
-            line = f"- Needs the consent of {_originator(check)}: {name}. {why}"
+            line = f"- Needs the consent of {_originator(check)}: {name}, {why}"
+            if any(c.expired for c in check.recipient_consents):
+                line += f" A new consent from {check.ask} is needed."
             if allowed:
                 line += f" Its sections {allowed} may be given now."
             lines.append(line)
@@ -490,7 +458,7 @@ def _recipient_lines(
                     f"({_plural(len(consent), 'section')})."
                 )
             continue
-        line = f"- Not releasable as a whole: {name}. {why}"
+        line = f"- Not releasable as a whole: {name}, {why}"
         if allowed:
             line += f" Its sections {allowed} may be given on their own."
         if consent:
@@ -501,23 +469,15 @@ def _recipient_lines(
             )
         lines.append(line)
     if consent_needed:
-        cite = cites.cite(CONSENT_QUERY, prefer=CONSENT_PROCEDURE)
         lines.append(
             "Consent is asked of the originator through the liaison channel, and nothing is "
-            f"passed before it is recorded and the check says ALLOW{cite}."
+            "passed before it is recorded and the check says ALLOW."
         )
     lines.append(
         "Pass only what is ALLOW, with its markings kept; `liaison check DOC_ID --to "
         f"{first.to}` gives the decision for every portion."
     )
-    return lines
-
-
-def _cited(sentence: str, cite: str) -> str:
-    """Put the citation marker inside the sentence: "... REL TO [2]."."""
-    if sentence.endswith(".") and cite:
-        return f"{sentence[:-1]}{cite}."
-    return sentence + cite
+    return rules, consent_needed
 
 
 def _names(portions: list[Any]) -> str:
@@ -547,37 +507,36 @@ def _withheld(check: DocumentCheck) -> Withheld:
     )
 
 
-def _other_audience(question: str, audience: Audience, recipients: tuple[str, ...]) -> Answer:
-    others = ", ".join(r for r in recipients if r != audience.partner)
+def _note(question: str, audience: Audience, text: str, *, abstained: bool) -> Answer:
+    """An answer that decides nothing document by document, so it cites nothing."""
     return Answer(
         question=question,
         audience=audience.partner,
-        text=(
-            f"This question is about a release to {others}, but answers are being prepared for "
-            f"{audience.partner}. Ask it without an audience, or with {others} as the audience."
-        ),
+        text=text,
         citations=[],
-        abstained=True,
+        abstained=abstained,
         kind="release",
+        evidence=0.0 if abstained else 1.0,
     )
+
+
+def _other_audience(question: str, audience: Audience, recipients: tuple[str, ...]) -> Answer:
+    others = ", ".join(r for r in recipients if r != audience.partner)
+    text = (
+        f"This question is about a release to {others}, but answers are being prepared for "
+        f"{audience.partner}. Ask it without an audience, or with {others} as the audience."
+    )
+    return _note(question, audience, text, abstained=True)
 
 
 def _unknown(question: str, audience: Audience, parsed: ReleaseQuestion) -> Answer:
-    codes = ", ".join(parsed.unknown)
-    known = ", ".join(audience.registry.codes()) or "none"
     verb = "is" if len(parsed.unknown) == 1 else "are"
-    return Answer(
-        question=question,
-        audience=audience.partner,
-        text=(
-            f"Not releasable: {codes} {verb} not in the partner registry, and nothing is "
-            f"released to a service that is not (rule unknown-recipient). Known partners: {known}."
-        ),
-        citations=[],
-        abstained=False,
-        kind="release",
-        evidence=1.0,
+    text = (
+        f"Not releasable: {', '.join(parsed.unknown)} {verb} not in the partner registry, and "
+        "nothing is released to a service that is not (rule unknown-recipient). Known partners: "
+        f"{', '.join(audience.registry.codes()) or 'none'}."
     )
+    return _note(question, audience, text, abstained=False)
 
 
 def _nothing_found(question: str, audience: Audience, parsed: ReleaseQuestion) -> Answer:
@@ -594,11 +553,4 @@ def _nothing_found(question: str, audience: Audience, parsed: ReleaseQuestion) -
             f'"What may I give {to} about money laundering?", or run '
             f"`liaison check DOC_ID --to {to}`."
         )
-    return Answer(
-        question=question,
-        audience=audience.partner,
-        text=text,
-        citations=[],
-        abstained=True,
-        kind="release",
-    )
+    return _note(question, audience, text, abstained=True)
