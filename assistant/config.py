@@ -45,7 +45,7 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(60, ge=1)
     """Reciprocal-rank-fusion constant."""
     dense_weight: float = Field(1.0, ge=0)
-    lexical_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.5, ge=0)
     mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
 
 
@@ -55,8 +55,8 @@ class AnswerSettings(BaseModel):
     backend: Literal["extractive", "llm"] = "extractive"
     """``extractive`` (default, needs nothing) or ``llm`` (see [llm])."""
     max_sentences: int = Field(4, ge=1, le=8)
-    min_evidence: float = Field(0.42, ge=0, le=1)
-    """Abstain when the best passage's similarity to the question is below this (calibrated)."""
+    min_evidence: float = Field(0.41, ge=0, le=1)
+    """Abstain when the evidence (see ExtractiveAnswerer._evidence) is below this (calibrated)."""
 
 
 class LLMSettings(BaseModel):
@@ -69,7 +69,11 @@ class LLMSettings(BaseModel):
     api_key: str = "not-needed"
     temperature: float = 0.0
     timeout: float = 60.0
+    """Seconds for the whole answer; past it the extractive answer is shown."""
     prompt: str = "answer_v1"
+    """A prompt file in prompts/ (versioned: answer_v1.txt)."""
+    ungrounded: Literal["drop", "flag"] = "drop"
+    """Sentences without a valid [n]: dropped, or kept and marked [unverified]."""
 
 
 class Settings(BaseSettings):

@@ -20,6 +20,7 @@ The streaming loop lives here (:func:`stream_answer`); the CLI and the UI only r
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -165,6 +166,7 @@ def format_passages(hits: Sequence[Hit]) -> str:
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[-–,;]\s*\d+)*)\s*\]")
 # A sentence ends at . ! ? (plus closing quotes) and any citations that follow the stop.
 _END = re.compile(r"[.!?]+[\"'”’)]*(?:\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\])*(?=\s|$)")
+_LEADING_CITATIONS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\])+\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 _REFUSAL = re.compile(
@@ -233,7 +235,10 @@ def ground(text: str, n_passages: int, *, ungrounded: Ungrounded = "drop") -> Gr
         prefix = bullet.group(0).strip() + " " if bullet else ""
         body = line[bullet.end() :] if bullet else line
         kept_here: list[str] = []
-        for sentence in split_sentences(body):
+        for piece in split_sentences(body):
+            # A citation goes after what it supports: a leading "[2] ..." (the model echoing a
+            # passage header) supports nothing.
+            sentence = _LEADING_CITATIONS.sub("", piece)
             if not re.search(r"\w", _CITATION.sub("", sentence)):
                 continue  # a stray citation or punctuation with no words
             cited = [n for m in _CITATION.finditer(sentence) for n in _numbers(m.group(1))]
@@ -273,15 +278,11 @@ def _flag(sentence: str) -> str:
 
 # -- the answerer --------------------------------------------------------------------------
 
+# Exception class names meaning "could not reach the server", from openai (APIConnectionError,
+# with APITimeoutError under it) and httpx (ollama), matched by name so neither is imported.
 _UNREACHABLE = frozenset(
-    {
-        "APIConnectionError",  # openai (APITimeoutError is a subclass)
-        "ConnectError",  # httpx
-        "ConnectTimeout",
-        "TimeoutException",
-        "NetworkError",
-        "RemoteProtocolError",
-    }
+    "APIConnectionError ConnectError ConnectTimeout TimeoutException NetworkError "
+    "RemoteProtocolError".split()
 )
 
 
@@ -309,6 +310,14 @@ def _one_line(exc: BaseException, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _sentences(n: int) -> str:
+    return f"{n} sentence{'s' if n > 1 else ''} of the model's answer"
+
+
+class _Overtime(Exception):
+    """The model has used up its deadline."""
+
+
 class LLMAnswerer:
     """Answers with a chat model from the gated passages; falls back to ``fallback``."""
 
@@ -321,6 +330,7 @@ class LLMAnswerer:
         fallback: Answerer,
         endpoint: str | None = None,
         ungrounded: Ungrounded = "drop",
+        deadline: float | None = None,
     ) -> None:
         self.chat_model = chat_model
         self.prompt = load_prompt(prompt_name)
@@ -328,6 +338,8 @@ class LLMAnswerer:
         self.fallback = fallback
         self.endpoint = endpoint or "the configured endpoint"
         self.ungrounded: Ungrounded = ungrounded
+        self.deadline = deadline
+        """Seconds the model has for the whole answer; past them the fallback is shown."""
 
     # The public faces: tokens, a whole answer, or both as events.
     def stream(self, result: SearchResult) -> Iterator[str]:
@@ -347,15 +359,30 @@ class LLMAnswerer:
             return
         messages = self.messages(gated)
         parts: list[str] = []
+        started = time.monotonic()
+        chunks = self.chat_model.stream(messages)
         try:
-            for chunk in self.chat_model.stream(messages):
+            for chunk in chunks:
                 token = chunk.text
                 if token:
                     parts.append(token)
                     yield TokenEvent(token)
+                if self.deadline is not None and time.monotonic() - started > self.deadline:
+                    raise _Overtime
+        except _Overtime:
+            notice = (
+                f"Language model at {self.endpoint} did not finish within {self.deadline:g} s; "
+                "extractive answer shown."
+            )
+            yield DoneEvent(self._fall_back(gated, notice))
+            return
         except Exception as exc:  # any backend failure: the officer still gets an answer
             yield DoneEvent(self._fall_back(gated, self._failure(exc)))
             return
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()  # stops the request when the answer is abandoned or over time
         yield DoneEvent(self._finish(gated, "".join(parts)))
 
     def gate(self, result: SearchResult) -> SearchResult:
@@ -380,15 +407,10 @@ class LLMAnswerer:
             return self._fall_back(result, REFUSED_NOTICE if checked.refused else UNGROUNDED_NOTICE)
         notes = []
         if checked.dropped:
-            notes.append(
-                f"{checked.dropped} sentence{'s' if checked.dropped > 1 else ''} of the model's "
-                "answer had no valid citation and "
-                f"{'were' if checked.dropped > 1 else 'was'} left out."
-            )
+            notes.append(f"{_sentences(checked.dropped)} without a valid citation left out.")
         if checked.flagged:
             notes.append(
-                f"{checked.flagged} sentence{'s' if checked.flagged > 1 else ''} without a valid "
-                f"citation {'are' if checked.flagged > 1 else 'is'} marked {UNVERIFIED}."
+                f"{_sentences(checked.flagged)} without a valid citation marked {UNVERIFIED}."
             )
         return Answer(
             question=result.query,
@@ -447,7 +469,10 @@ def build_chat_model(settings: LLMSettings) -> BaseChatModel:
         temperature=settings.temperature,
         timeout=settings.timeout,
         max_retries=1,
-        max_tokens=MAX_TOKENS,
+        # Sent as the classic "max_tokens" that every OpenAI-compatible server reads. ChatOpenAI's
+        # own max_tokens goes out as "max_completion_tokens", which llama-cpp-python's server
+        # ignores: it would generate until its context is full.
+        extra_body={"max_tokens": MAX_TOKENS},
     )
     return model
 
@@ -474,7 +499,7 @@ def make_answerer(
             "internal error: pass the Audience to make_answerer",
         )
     llm = settings.llm
-    ungrounded: Any = getattr(llm, "ungrounded", "drop")
+    ungrounded: Any = llm.ungrounded
     return LLMAnswerer(
         chat_model or build_chat_model(llm),
         llm.prompt,
@@ -482,4 +507,5 @@ def make_answerer(
         fallback=extractive,
         endpoint=llm.base_url,
         ungrounded="flag" if ungrounded == "flag" else "drop",
+        deadline=llm.timeout,
     )

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
-from assistant.answer import Answer, ExtractiveAnswerer
+from assistant.answer import Answer
 from assistant.config import Settings, load_settings
 from assistant.embed import Embedder
 from assistant.errors import BadInput
 from assistant.gate import Audience
 from assistant.language import Expansion, detect_language, expand_query
+from assistant.llm import (
+    Answerer,
+    AnswerEvent,
+    DoneEvent,
+    LLMAnswerer,
+    final_answer,
+    make_answerer,
+    stream_answer,
+)
 from assistant.manifest import Manifest, load_manifest
 from assistant.partners import Registry
 from assistant.retrieve import Filters, Hit, Retriever, SearchResult
@@ -139,29 +149,44 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
     ) -> Answer:
+        """A cited answer (or an abstention) to one question."""
+        return final_answer(self.ask_stream(question, audience=audience, k=k, filters=filters))
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        audience: str | None = None,
+        k: int | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """The answer as events: draft tokens (language-model backend only), then one DoneEvent."""
         question = _check_query(question)
         aud = self.audience(audience)
         filters = filters or Filters()
         for route in self.routes:
             routed = route(self, question, aud, filters)
             if routed is not None:
-                return routed
+                yield DoneEvent(routed)
+                return
         expansion = self.to_english(question)
         result = self.retriever.search(
             expansion.english_query, aud, k=k or self.settings.retrieval.k, filters=filters
         )
-        # Sentences are scored against the English form: the sources are English.
-        answer = self.answerer().answer(result)
-        answer.question = question
-        if expansion.lang != "en":
-            answer.notice = expansion.notice
-        return answer
+        answerer = self.answerer(aud)
+        if isinstance(answerer, LLMAnswerer):
+            result = replace(result, query=question)  # the model reads the question as asked
+        for event in stream_answer(answerer, result):
+            if isinstance(event, DoneEvent):
+                event.answer.question = question
+                if expansion.lang != "en":
+                    notices = (event.answer.notice, expansion.notice)
+                    event.answer.notice = " ".join(n for n in notices if n) or None
+            yield event
 
-    def answerer(self) -> ExtractiveAnswerer:
-        a = self.settings.answer
-        return ExtractiveAnswerer(
-            self.embedder, max_sentences=a.max_sentences, min_evidence=a.min_evidence
-        )
+    def answerer(self, audience: Audience | None = None) -> Answerer:
+        """Extractive by default; a language model when configured (gated again inside)."""
+        return make_answerer(self.settings, self.embedder, audience)
 
 
 def language_route(
