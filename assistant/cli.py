@@ -161,8 +161,13 @@ def ask(
         raise typer.Exit(render.run_batch(batch, one))
     if question is None:
         raise _missing("QUESTION")
-    answer = assistant.ask(question, audience=audience, k=k, filters=filters)
-    render.answer(answer, as_json=as_json)
+    if as_json:
+        render.answer(
+            assistant.ask(question, audience=audience, k=k, filters=filters), as_json=True
+        )
+        return
+    events = assistant.ask_stream(question, audience=audience, k=k, filters=filters)
+    render.answer(render.follow_stream(events), as_json=False)
 
 
 @app.command()

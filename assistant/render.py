@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from assistant.answer import Answer
 from assistant.config import Settings
 from assistant.errors import EXIT_BAD_INPUT, EXIT_OK, LiaisonError
 from assistant.index import Progress, SyncReport
+from assistant.llm import AnswerEvent, DoneEvent, TokenEvent
 from assistant.manifest import Manifest
 from assistant.retrieve import Hit, SearchResult
 
@@ -134,6 +135,26 @@ def answer(ans: Answer, *, as_json: bool) -> None:
         out.print()
         out.print(table)
     _withheld(ans.withheld)
+
+
+def follow_stream(events: Iterable[AnswerEvent]) -> Answer:
+    """Show a language model's draft as it streams (dim, transient), return the final answer,
+    which replaces the draft: only the post-checked, cited text stays on screen."""
+    from rich.live import Live
+    from rich.text import Text
+
+    draft = Text(style="dim")
+    final: Answer | None = None
+    with Live(draft, console=err, transient=True, auto_refresh=False) as live:
+        for event in events:
+            if isinstance(event, DoneEvent):
+                final = event.answer
+            elif isinstance(event, TokenEvent) and err.is_terminal:
+                draft.append(event.text)
+                live.refresh()
+    if final is None:
+        raise LiaisonError("the answerer finished without an answer")
+    return final
 
 
 def _withheld(items: list[Any]) -> None:
