@@ -35,6 +35,16 @@ class LoadFailed(Message):
         self.title = title
 
 
+class AnswerToken(Message):
+    """A piece of a language model's draft answer, as it arrives. Provisional: the
+    :class:`AnswerReady` answer (post-checked by the core) replaces the draft."""
+
+    def __init__(self, exchange_id: str, text: str) -> None:
+        super().__init__()
+        self.exchange_id = exchange_id
+        self.text = text
+
+
 class AnswerReady(Message):
     """The answer to one question of the conversation."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from textual.widgets import Input, Markdown, Static
 
 from assistant.answer import Answer
 from assistant.config import Settings
+from assistant.llm import AnswerEvent, DoneEvent, TokenEvent
 from assistant.manifest import DocEntry, Manifest
 from assistant.markings import Handling, to_metadata
 from assistant.partners import load_registry
@@ -92,8 +93,10 @@ def _doc(title: str, handling: Handling) -> DocEntry:
 
 class FakeAssistant(Assistant):
     """An Assistant with the shipped partner registry, three documents, no model and no store.
-    ``answer`` scripts ``ask`` (an Answer factory, or an exception to raise); ``gate`` holds
-    ``warm`` until set, to test what happens before the model is ready."""
+    ``answer`` scripts ``ask_stream`` (an Answer factory, or an exception to raise) and
+    ``tokens`` the draft it streams first; ``gate`` holds ``warm`` until set, to test what
+    happens before the model is ready, and ``hold`` (when cleared) holds the stream after its
+    tokens, before the final answer, to look at the draft."""
 
     def __init__(
         self,
@@ -101,6 +104,7 @@ class FakeAssistant(Assistant):
         *,
         documents: int = 3,
         answer: Callable[[str, str | None], Answer] | Exception | None = None,
+        tokens: tuple[str, ...] = (),
     ) -> None:
         super().__init__(Settings(store=str(store)))
         docs = {f"doc-{i}": _doc(f"Document {i}", LEVELS) for i in range(1, documents + 1)}
@@ -109,6 +113,9 @@ class FakeAssistant(Assistant):
         self._answer = answer or sample_answer
         self.gate = threading.Event()
         self.gate.set()
+        self.tokens = tokens
+        self.hold = threading.Event()
+        self.hold.set()
         self.asked: list[tuple[str, str | None]] = []
 
     @property
@@ -118,12 +125,17 @@ class FakeAssistant(Assistant):
     def warm(self) -> None:
         self.gate.wait(timeout=10)
 
-    def ask(self, question: str, *, audience: str | None = None, **_: Any) -> Answer:
+    def ask_stream(
+        self, question: str, *, audience: str | None = None, **_: Any
+    ) -> Iterator[AnswerEvent]:
         self.asked.append((question, audience))
+        for token in self.tokens:
+            yield TokenEvent(token)
+        self.hold.wait(timeout=10)
         if isinstance(self._answer, Exception):
             raise self._answer
         code = self.resolve_partner(audience) if audience else None
-        return self._answer(question, code)
+        yield DoneEvent(self._answer(question, code))
 
 
 @pytest.fixture
@@ -134,7 +146,12 @@ def fake(tmp_path: Path) -> FakeAssistant:
 def screen_text(app: App[Any]) -> str:
     """Everything the current screen holds as text: Markdown sources, static contents, input
     values, titles and notifications. Hidden widgets count too (fail closed in tests)."""
-    parts: list[str] = [app.title, app.sub_title, app.screen.title or "", app.screen.sub_title]
+    parts: list[str] = [
+        app.title,
+        app.sub_title,
+        app.screen.title or "",
+        app.screen.sub_title or "",
+    ]
     for widget in app.screen.query("*"):
         if isinstance(widget, Markdown):
             parts.append(widget.source)

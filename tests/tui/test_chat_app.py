@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Markdown
+from textual.widgets import Input, Markdown, Static
 
 from assistant.errors import BadInput, StoreError
 from assistant.tui.app import LiaisonApp, make_app
@@ -150,7 +150,7 @@ async def test_empty_store_says_run_ingest(tmp_path: Path) -> None:
         assert _status(app) == "The store is empty. Run: liaison ingest"
         conversation = app.screen.query_one(Conversation)
         assert "The store is empty. Run: liaison ingest" in str(
-            conversation.query_one("#welcome").content
+            conversation.query_one("#welcome", Static).content
         )
         assert app.screen.query_one("#question", Input).disabled
 

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.parametrize("audience", [None, *KNOWN])
 async def test_chat_screen_leaks_nothing(
-    redteam: dict[str, Any], embedder: Any, audience: str | None  # noqa: F811
+    redteam: dict[str, Any],  # noqa: F811
+    embedder: Any,
+    audience: str | None,
 ) -> None:
     from assistant.config import Settings
     from assistant.pipeline import Assistant

@@ -4,12 +4,18 @@ audience the answers are for.
 The model and the store load in a worker so the screen appears at once. Questions asked before
 they are ready are queued and answered in order once they are: the officer can type the first
 question while the model loads. Each question keeps the audience selected when it was asked.
+
+Follow-ups ("and for XMA?") are resolved by the core (:mod:`assistant.followup`) against the
+conversation when they are submitted; the exchange shows the question as it was asked, and a
+follow-up that moves the audience moves the selector with it. A language model's draft streams
+in dimmed and is replaced by the checked answer; the streaming itself is the core's.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from textual import on, work
@@ -20,10 +26,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select
 from textual.worker import Worker, WorkerState
 
+from assistant import followup
 from assistant.errors import LiaisonError
+from assistant.llm import AnswerEvent, TokenEvent, final_answer
 from assistant.pipeline import Assistant
-from assistant.tui.messages import AnswerReady, AskFailed, AssistantReady, LoadFailed, StoreEmpty
+from assistant.tui.messages import (
+    AnswerReady,
+    AnswerToken,
+    AskFailed,
+    AssistantReady,
+    LoadFailed,
+    StoreEmpty,
+)
 from assistant.tui.widgets import (
+    OWN_USE,
     AudienceSelect,
     Conversation,
     Exchange,
@@ -61,6 +77,8 @@ class ChatScreen(Screen[None]):
         self._queue: deque[Question] = deque()
         self._current: Question | None = None
         self._ids = itertools.count(1)
+        # The turns so far, for follow-ups; its audience follows the selector.
+        self.conversation = followup.Conversation(audience=audience)
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -104,9 +122,19 @@ class ChatScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ask")
     def answer_question(self, question: Question) -> None:
-        """Answer one question for the audience it was asked for."""
+        """Answer one question for the audience it was asked for: relay the draft's tokens as
+        they arrive, then the final answer."""
+        exchange_id = question.exchange_id
+
+        def relay(events: Iterator[AnswerEvent]) -> Iterator[AnswerEvent]:
+            for event in events:
+                if isinstance(event, TokenEvent):
+                    self.post_message(AnswerToken(exchange_id, event.text))
+                yield event
+
         try:
-            answer = self.assistant.ask(question.text, audience=question.audience)
+            events = self.assistant.ask_stream(question.text, audience=question.audience)
+            answer = final_answer(relay(events))
         except LiaisonError as exc:
             self.post_message(AskFailed(question.exchange_id, exc.one_line(), exc.title))
             return
@@ -153,11 +181,29 @@ class ChatScreen(Screen[None]):
         if not text or self._unavailable:
             return
         event.input.clear()
+        registry = self.assistant.registry
+        self.conversation.audience = self.audience
+        resolved = followup.resolve(text, self.conversation, registry)
+        self.conversation.add(resolved)
+        if resolved.audience != self.audience:
+            self._follow_audience(resolved.audience)
         exchange_id = f"exchange-{next(self._ids)}"
-        label = audience_label(self.audience, self.assistant.registry)
-        self.query_one(Conversation).add(Exchange(text, self.audience, label, id=exchange_id))
-        self._queue.append(Question(exchange_id, text, self.audience))
+        label = audience_label(resolved.audience, registry)
+        asked_as = resolved.question if resolved.is_followup else None
+        exchange = Exchange(text, resolved.audience, label, id=exchange_id, asked_as=asked_as)
+        self.query_one(Conversation).add(exchange)
+        self._queue.append(Question(exchange_id, resolved.question, resolved.audience))
         self._next()
+
+    def _follow_audience(self, audience: str | None) -> None:
+        """A follow-up moved the audience ("and for XMA?"): move the selector with it, and
+        say so, since the answers are now prepared for another partner."""
+        self._set_audience(audience)
+        select = self.query_one(AudienceSelect)
+        with select.prevent(Select.Changed):
+            select.value = audience or OWN_USE
+        label = audience_label(audience, self.assistant.registry)
+        self.notify(f"Audience changed by the follow-up: {label}", title="Audience", markup=False)
 
     def _next(self) -> None:
         """Start the next queued question when ready and nothing else is being answered."""
@@ -172,6 +218,12 @@ class ChatScreen(Screen[None]):
     def _done(self) -> None:
         self._current = None
         self._next()
+
+    @on(AnswerToken)
+    def _token(self, message: AnswerToken) -> None:
+        exchange = self.query_one(Conversation).exchange(message.exchange_id)
+        if exchange is not None:  # None: the conversation was cleared meanwhile
+            exchange.add_token(message.text)
 
     @on(AnswerReady)
     def _answered(self, message: AnswerReady) -> None:
@@ -215,7 +267,15 @@ class ChatScreen(Screen[None]):
         audience = self.query_one(AudienceSelect).audience
         if audience == self.audience:
             return
+        self._set_audience(audience)
+        if not self._unavailable:
+            self.query_one("#question", Input).focus()
+
+    def _set_audience(self, audience: str | None) -> None:
+        """Answers from now on are for ``audience``; the conversation's turns are kept, so a
+        follow-up still refers to them."""
         self.audience = audience
+        self.conversation.audience = audience
         self._show_audience()
         # The panel showed sources chosen for the previous audience: never leave them up.
         self.query_one(SourcesPanel).clear()
@@ -223,8 +283,6 @@ class ChatScreen(Screen[None]):
             exchange.show_for(audience)
             if exchange.answer is not None and exchange.answer.audience == audience:
                 self.query_one(SourcesPanel).show(exchange.answer)
-        if not self._unavailable:
-            self.query_one("#question", Input).focus()
 
     def _show_audience(self) -> None:
         self.sub_title = audience_label(self.audience, self.assistant.registry)
@@ -233,6 +291,7 @@ class ChatScreen(Screen[None]):
     def action_clear(self) -> None:
         """Clear the conversation, the queue and the sources panel."""
         self._queue.clear()
+        self.conversation.clear()  # a fresh start: no follow-up refers to cleared turns
         self.query_one(Conversation).clear()
         self.query_one(SourcesPanel).clear()
         if not self._unavailable:

@@ -16,23 +16,39 @@ WELCOME = (
 
 
 class Exchange(Vertical):
-    """One question and its answer. ``audience`` is the partner code it was asked for.
+    """One question and its answer. ``audience`` is the partner code it was asked for;
+    ``asked_as`` the resolved question when a follow-up was completed from the conversation.
 
-    Its state lives in attributes and is applied to the children whenever they exist, so it can
-    change before the widget has finished mounting."""
+    While a language model streams, its draft shows dimmed under the question; the final,
+    checked answer replaces it. Its state lives in attributes and is applied to the children
+    whenever they exist, so it can change before the widget has finished mounting."""
 
-    def __init__(self, question: str, audience: str | None, label: str, *, id: str) -> None:
+    def __init__(
+        self,
+        question: str,
+        audience: str | None,
+        label: str,
+        *,
+        id: str,
+        asked_as: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes="-pending")
         self.question = question
         self.audience = audience
+        self.asked_as = asked_as
         self._label = label
         self._state = "queued: answered once the model is loaded"
+        self.draft = ""
         self.answer: Answer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"› {self.question}", classes="question", markup=False)
+        if self.asked_as:
+            yield Static(f"Asked as: {self.asked_as}", classes="asked-as", markup=False)
         yield Static(self._label, classes="audience", markup=False)
         yield Static(self._state, classes="state", markup=False)
+        yield Static(self.draft, classes="draft", markup=False)
+        yield Static(self._notice(), classes="notice", markup=False)
         yield Markdown(self._markdown(), classes="answer")
         yield Static(
             "Hidden: asked for another audience. Select that audience again to see it.",
@@ -41,28 +57,46 @@ class Exchange(Vertical):
         )
 
     def _markdown(self) -> str:
-        if self.answer is None:
-            return ""
-        if self.answer.notice:
-            return f"> {self.answer.notice}\n\n{self.answer.text}"
-        return self.answer.text
+        return self.answer.text if self.answer is not None else ""
+
+    def _notice(self) -> str:
+        return (self.answer.notice or "") if self.answer is not None else ""
 
     def _set_state(self, text: str) -> None:
         self._state = text
         for state in self.query(".state").results(Static):
             state.update(text)
 
+    def _set_draft(self, text: str) -> None:
+        self.draft = text
+        self.set_class(bool(text), "-drafting")
+        for draft in self.query(".draft").results(Static):
+            draft.update(text)
+
     def answering(self) -> None:
         self._set_state("answering…")
 
+    def add_token(self, text: str) -> None:
+        """Append a piece of the model's draft (shown dimmed until the answer replaces it)."""
+        if self.answer is not None or self.has_class("-failed"):
+            return  # a late token never reopens a settled exchange
+        if not self.draft:
+            self._set_state("drafting… (provisional: checked before it is shown as the answer)")
+        self._set_draft(self.draft + text)
+
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
+        self._set_draft("")  # the checked answer replaces the draft: nothing unchecked stays
+        for notice in self.query(".notice").results(Static):
+            notice.update(self._notice())
+        self.set_class(bool(answer.notice), "-notice")
         for markdown in self.query(".answer").results(Markdown):
             markdown.update(self._markdown())
         self.remove_class("-pending")
         self.set_class(answer.abstained, "-abstained")
 
     def show_error(self, message: str) -> None:
+        self._set_draft("")
         self._set_state(f"not answered: {message}")
         self.remove_class("-pending")
         self.add_class("-failed")
