@@ -9,12 +9,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.chunking import sentences
+from assistant.chunking import context_text, sentences
 from assistant.embed import Embedder
 from assistant.lexical import tokenize
 from assistant.retrieve import Hit, SearchResult, Withheld
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
+EVIDENCE_WEIGHTS = (0.2, 0.4, 0.4)
+"""Evidence = weights . (best sentence relevance, question-word coverage of the top passage,
+embedding similarity of the top passage); see :meth:`ExtractiveAnswerer._evidence`."""
 
 
 @dataclass
@@ -63,7 +66,7 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         *,
         max_sentences: int = 4,
-        min_evidence: float = 0.42,
+        min_evidence: float = 0.41,
         mmr_lambda: float = 0.7,
     ) -> None:
         self.embedder = embedder
@@ -79,7 +82,7 @@ class ExtractiveAnswerer:
         if qvec is None:
             qvec = self.embedder.encode([result.query])[0]
         candidates = self._candidates(result.query, qvec, hits)
-        evidence = max((c.relevance for c in candidates), default=0.0)
+        evidence = self._evidence(result.query, qvec, hits[0], candidates)
         if evidence < self.min_evidence:
             return self._abstain(result, evidence=evidence)
         chosen = self._select(candidates)
@@ -99,6 +102,26 @@ class ExtractiveAnswerer:
             abstained=False,
             withheld=result.withheld,
             evidence=evidence,
+        )
+
+    def _evidence(
+        self, question: str, qvec: np.ndarray, top: Hit, candidates: list[_Candidate]
+    ) -> float:
+        """How well the passages cover the question, from three signals that fail differently:
+        the best sentence's relevance, the share of the question's content words the top
+        passage (with its title and section) contains, and the top passage's embedding
+        similarity. An out-of-scope question may find one similar-sounding sentence, but it
+        rarely also finds its own words in the passage; weights calibrated with ``liaison eval``
+        (docs/evaluation.md, "Tuning")."""
+        best = max((c.relevance for c in candidates), default=0.0)
+        passage = context_text(top.title, top.section, top.text)
+        qtokens = set(tokenize(question))
+        coverage = len(qtokens & set(tokenize(passage))) / len(qtokens) if qtokens else 0.0
+        dense = float(self.embedder.encode([passage])[0] @ qvec)
+        return (
+            EVIDENCE_WEIGHTS[0] * best
+            + EVIDENCE_WEIGHTS[1] * coverage
+            + EVIDENCE_WEIGHTS[2] * dense
         )
 
     def _candidates(self, question: str, qvec: np.ndarray, hits: list[Hit]) -> list[_Candidate]:

@@ -380,7 +380,8 @@ def run_eval(
         if progress:
             progress(i, len(questions), q.id)
         audience = assistant.audience(q.audience)
-        query = " ".join(q.question.split())
+        # Measure what ``ask`` searches: a non-English question is carried to English first.
+        query = assistant.to_english(" ".join(q.question.split())).english_query
         retrieved: dict[str, list[str]] = {
             mode: [
                 h.doc_id

@@ -410,6 +410,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     stop = _STOP.get(lang, set())
     wh = _QUESTION_WORDS.get(lang, {})
     parts: list[str] = []
+    loose: list[str] = []  # content words no whole term matched
     i = 0
     while i < len(tokens):
         match = starts.get(i)
@@ -422,10 +423,13 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
             parts.append(wh[token])
         elif token not in stop:
             parts.append(surfaces[i])
+            loose.append(token)
         i += 1
     english = " ".join(parts)
     extra: list[str] = []
     present = set(fold(english).split())
+    for words in _word_translations(loose, termbase, lang, set(concepts)):
+        _add_words(" ".join(words), present, extra)
     for concept_id in concepts:
         concept = termbase.get(concept_id)
         if concept is None:
@@ -436,6 +440,56 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
         _add_words(" ".join(words[:_DEFINITION_WORDS]), present, extra)
     english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
     return Expansion(lang, english_query, concepts, tuple(matches), question)
+
+
+_MIN_WORD = 4
+"""Shorter words are not looked up inside terms (too many false friends)."""
+
+
+def _word_translations(
+    words: list[str], termbase: Termbase, lang: str, matched: set[str]
+) -> list[list[str]]:
+    """English words for single words of a question that occur inside multi-word terms.
+
+    "Zusammenarbeit" alone is no term, but it is a word of "Stufe der Zusammenarbeit" and of
+    "bilaterale Zusammenarbeit". Aligning words by position across languages is unreliable,
+    so a word found in the terms of one concept brings every content word of that concept's
+    English terms; a word found in several concepts brings the English words most of them
+    share ("cooperation"). Inflected forms match by stem prefix either way (Ebenen / Ebene,
+    együttműködés / együttműködési).
+    """
+    stop = _STOP.get(lang, set()) | _STOP["en"]
+    index: list[tuple[str, str]] = []  # (folded term word, concept id)
+    for concept in termbase:
+        for term in concept.terms.get(lang, ()):
+            for word in fold(term).split():
+                if len(word) >= _MIN_WORD and word not in stop:
+                    index.append((word, concept.id))
+    out: list[list[str]] = []
+    for word in words:
+        if len(word) < _MIN_WORD:
+            continue
+        found = {
+            cid
+            for term_word, cid in index
+            if token_matches(word, term_word) or token_matches(term_word, word)
+        }
+        found -= matched
+        if not found:
+            continue
+        votes: dict[str, int] = {}
+        for cid in sorted(found):
+            found_concept = termbase.get(cid)
+            english = found_concept.terms.get("en", ()) if found_concept is not None else ()
+            words_en = {w for t in english for w in fold(t).split() if w not in _STOP["en"]}
+            for w in words_en:
+                votes[w] = votes.get(w, 0) + 1
+        if len(found) == 1:
+            out.append(sorted(votes))
+        else:
+            need = max(2, (len(found) + 1) // 2)
+            out.append(sorted(w for w, n in votes.items() if n >= need))
+    return out
 
 
 def _add_words(text: str, present: set[str], out: list[str]) -> None:

@@ -138,7 +138,7 @@ class Retriever:
         candidates: int = 30,
         rrf_k: int = 60,
         dense_weight: float = 1.0,
-        lexical_weight: float = 1.0,
+        lexical_weight: float = 1.5,
         mode: Mode = "hybrid",
     ) -> None:
         self.store = store
