@@ -6,13 +6,18 @@ Exit codes (SPEC section 4): 0 success, 1 runtime failure, 2 bad input.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from assistant.errors import EXIT_BAD_INPUT, EXIT_RUNTIME, LiaisonError
+
+if TYPE_CHECKING:
+    from assistant.pipeline import Assistant
+    from assistant.retrieve import Filters
 
 
 class _Group(TyperGroup):
@@ -116,20 +121,13 @@ def search(
 ) -> None:
     """Ranked passages for a query."""
     from assistant import render
-    from assistant.pipeline import make_assistant
-    from assistant.retrieve import Filters
 
-    assistant = make_assistant(_settings(store))
-    filters = Filters(partner=partner, kind=kind, topic=topic)
+    assistant, filters = _open(store, partner, kind, topic)
 
     def one(q: str) -> dict[str, object]:
-        result = assistant.search(q, audience=audience, k=k, filters=filters)
-        return render.search_dict(result)
+        return render.search_dict(assistant.search(q, audience=audience, k=k, filters=filters))
 
-    if batch is not None:
-        raise typer.Exit(render.run_batch(batch, one))
-    if query is None:
-        raise _missing("QUERY")
+    query = _single_or_batch(query, "QUERY", batch, one)
     result = assistant.search(query, audience=audience, k=k, filters=filters)
     render.search_result(result, as_json=as_json)
 
@@ -148,19 +146,13 @@ def ask(
 ) -> None:
     """A cited answer, or an abstention with the closest sources."""
     from assistant import render
-    from assistant.pipeline import make_assistant
-    from assistant.retrieve import Filters
 
-    assistant = make_assistant(_settings(store))
-    filters = Filters(partner=partner, kind=kind, topic=topic)
+    assistant, filters = _open(store, partner, kind, topic)
 
     def one(q: str) -> dict[str, object]:
         return assistant.ask(q, audience=audience, k=k, filters=filters).as_dict()
 
-    if batch is not None:
-        raise typer.Exit(render.run_batch(batch, one))
-    if question is None:
-        raise _missing("QUESTION")
+    question = _single_or_batch(question, "QUESTION", batch, one)
     if as_json:
         render.answer(
             assistant.ask(question, audience=audience, k=k, filters=filters), as_json=True
@@ -192,10 +184,28 @@ def chat(
     make_app(_settings(store), audience=audience).run()
 
 
-def _missing(name: str) -> LiaisonError:
+def _open(
+    store: str | None, partner: str | None, kind: str | None, topic: str | None
+) -> tuple[Assistant, Filters]:
+    """The assistant and the search filters shared by ``search`` and ``ask``."""
+    from assistant.pipeline import make_assistant
+    from assistant.retrieve import Filters
+
+    return make_assistant(_settings(store)), Filters(partner=partner, kind=kind, topic=topic)
+
+
+def _single_or_batch(
+    text: str | None, name: str, batch: str | None, one: Callable[[str], dict[str, object]]
+) -> str:
+    """With ``--batch``, run ``one`` per line and exit; otherwise the single query, required."""
+    from assistant import render
     from assistant.errors import BadInput
 
-    return BadInput(f"missing argument {name}", "or give --batch FILE")
+    if batch is not None:
+        raise typer.Exit(render.run_batch(batch, one))
+    if text is None:
+        raise BadInput(f"missing argument {name}", "or give --batch FILE")
+    return text
 
 
 # Commands kept in their own modules register themselves on import (after ``app`` exists).

@@ -21,6 +21,7 @@ from assistant.markings import Handling, Level
 from assistant.partners import Partner
 from assistant.policy import Outcome, decide
 from assistant.release import BANNER, check_document, sentence
+from tests.spec import SPEC_RULE_IDS
 
 runner = CliRunner()
 TODAY = dt.date(2026, 10, 1)
@@ -239,18 +240,7 @@ def test_every_reason_reads_as_a_sentence() -> None:
     checks = _all_checks()
     rules = {p.decision.rule for c in checks for p in c.portions}
     # The grid covers every rule of SPEC section 2.
-    assert rules >= {
-        "unmarked",
-        "unknown-recipient",
-        "agreement",
-        "originator",
-        "consent",
-        "rel-to",
-        "third-party",
-        "tlp-green",
-        "orcon-own",
-        "releasable",
-    }
+    assert rules >= SPEC_RULE_IDS
     texts = [c.decision.reason for c in checks] + [c.verdict() for c in checks]
     texts += [p.reason for c in checks for p in c.portions]
     for text in texts:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from assistant.markings import Handling, Level, parse_portion
 from assistant.partners import Partner, Registry
 from assistant.policy import Decision, Outcome, decide, most_restrictive, visible, within_clearance
+from tests.spec import SPEC_RULE_IDS
 
 TODAY = dt.date(2026, 10, 1)
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -51,18 +52,7 @@ REGISTRY = Registry(
 )
 
 ALLOW, DENY, NC = Outcome.ALLOW, Outcome.DENY, Outcome.NEEDS_CONSENT
-RULE_IDS = {
-    "unmarked",
-    "unknown-recipient",
-    "agreement",
-    "originator",
-    "consent",
-    "rel-to",
-    "third-party",
-    "tlp-green",
-    "orcon-own",
-    "releasable",
-}
+RULE_IDS = SPEC_RULE_IDS
 
 
 def H(**fields: Any) -> dict[str, Any]:

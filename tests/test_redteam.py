@@ -28,6 +28,7 @@ from assistant.markings import Handling, Level
 from assistant.partners import load_registry
 from assistant.policy import Outcome, decide, visible, within_clearance
 from tests.conftest import make_corpus
+from tests.spec import SPEC_RULE_IDS
 
 pytestmark = pytest.mark.integration
 
@@ -382,18 +383,7 @@ def test_the_corpus_covers_every_rule_and_the_store_agrees(redteam: dict[str, An
         for doc, _, p in PORTIONS
         for code in (*KNOWN, "XQQ")
     }
-    assert rules == {
-        "unmarked",
-        "unknown-recipient",
-        "agreement",
-        "originator",
-        "consent",
-        "rel-to",
-        "third-party",
-        "tlp-green",
-        "orcon-own",
-        "releasable",
-    }
+    assert rules == SPEC_RULE_IDS
     manifest = load_manifest(str(redteam["store"]))
     for doc in DOCS:
         stored = {
