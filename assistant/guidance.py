@@ -18,6 +18,9 @@ from assistant.language import fold, language_name, languages_named_in
 from assistant.partners import Interpreter, Partner, Registry
 from assistant.terms import Concept, Termbase
 
+PIN = re.compile(r"⟦([a-z0-9-]+)⟧")
+"""A citation pin in guidance text: the clause before it is cited to that document."""
+
 INTERPRETERS_DOC = "working-with-interpreters"
 LANGUAGE_DOC = "language-in-cooperation"
 
@@ -207,7 +210,7 @@ def _partner_answer(question: str, partners: list[Partner], interpreter: bool) -
         for lang in named:
             parts.append(_language_check(plan, lang))
         parts.append(plan.advice)
-    cite: list[str] = [f"{p.partner.lower()}-profile" for p in plans]
+    cite: list[str] = [_profile(p.partner) for p in plans]
     needs_interpreter = any(p.interpreter is not Interpreter.NOT_NEEDED for p in plans)
     docs = [INTERPRETERS_DOC, LANGUAGE_DOC]
     if not interpreter and not needs_interpreter:
@@ -245,9 +248,12 @@ def _overview(registry: Registry, interpreter: bool) -> GuidanceAnswer:
         (Interpreter.NOT_NEEDED, "no interpreter is needed for"),
     ):
         members = [
-            f"{p.partner} ({language_name(p.working_language)})"
-            if p.working_language
-            else p.partner
+            (
+                f"{p.partner} ({language_name(p.working_language)})"
+                if p.working_language
+                else p.partner
+            )
+            + _pin(p.partner)
             for p in plans
             if p.interpreter is need
         ]
@@ -255,7 +261,7 @@ def _overview(registry: Registry, interpreter: bool) -> GuidanceAnswer:
             groups.append(f"{label} {_join(members)}")
     by_interpreter = "Per the partner registry, " + "; ".join(groups) + "."
     languages = "Working languages: " + "; ".join(
-        f"{p.partner} {_names(p.languages) or 'none recorded'}" for p in plans
+        f"{p.partner} {_names(p.languages) or 'none recorded'}{_pin(p.partner)}" for p in plans
     )
     parts = [by_interpreter, languages + "."]
     if not interpreter:
@@ -264,11 +270,25 @@ def _overview(registry: Registry, interpreter: bool) -> GuidanceAnswer:
         kind="partners-overview",
         text=" ".join(parts),
         partners=tuple(p.partner for p in plans),
-        cite=(INTERPRETERS_DOC, LANGUAGE_DOC) if interpreter else (LANGUAGE_DOC, INTERPRETERS_DOC),
+        cite=tuple(_profile(p.partner) for p in plans)
+        + ((INTERPRETERS_DOC, LANGUAGE_DOC) if interpreter else (LANGUAGE_DOC, INTERPRETERS_DOC)),
         facts=tuple(f for p in plans for f in p.facts()),
         plans=tuple(plans),
         sources=("partner registry",),
     )
+
+
+def _profile(code: str) -> str:
+    return f"{code.lower()}-profile"
+
+
+def _pin(code: str) -> str:
+    return f"⟦{_profile(code)}⟧"
+
+
+def unpinned(text: str) -> str:
+    """Guidance text without its citation pins."""
+    return PIN.sub("", text)
 
 
 # -- term questions ----------------------------------------------------------------------------

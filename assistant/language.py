@@ -474,6 +474,8 @@ def _word_translations(
             for term_word, cid in index
             if token_matches(word, term_word) or token_matches(term_word, word)
         }
+        if not found and lang in _COMPOUNDING:
+            found = {cid for term_word, cid in index if compound_head(word, term_word)}
         found -= matched
         if not found:
             continue
@@ -490,6 +492,26 @@ def _word_translations(
             need = max(2, (len(found) + 1) // 2)
             out.append(sorted(w for w, n in votes.items() if n >= need))
     return out
+
+
+_COMPOUNDING = frozenset({"hu", "de", "nl", "sv"})
+"""Languages that write compounds as one word (díszvendég, Arbeitsessen)."""
+
+_MIN_HEAD = 5
+
+
+def compound_head(word: str, term_word: str) -> bool:
+    """``word`` and ``term_word`` share a compound head (folded forms): "vendeg" is the head of
+    "diszvendeg", "vacsoran" (with a case ending) of "munkavacsora", and "abendessen" ends in
+    the term word "essen". Heads shorter than five letters are ignored (too many accidents)."""
+    if len(word) < _MIN_HEAD or len(term_word) < _MIN_HEAD or word == term_word:
+        return False
+    if len(word) > len(term_word):
+        return word.endswith(term_word)
+    return any(
+        len(word) - cut >= _MIN_HEAD and term_word.endswith(word[: len(word) - cut])
+        for cut in range(3)
+    )
 
 
 def _add_words(text: str, present: set[str], out: list[str]) -> None:

@@ -39,6 +39,14 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+def word_share(sentence: str, passage: str) -> float:
+    """The share of ``sentence``'s content words (stemmed) that ``passage`` contains."""
+    words = set(tokenize(sentence))
+    if not words:
+        return 0.0
+    return len(words & set(tokenize(passage))) / len(words)
+
+
 class LexicalIndex:
     """BM25 over a fixed list of texts; queries may carry a 0/1 mask (the audience pre-filter)."""
 

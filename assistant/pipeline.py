@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from assistant.answer import Answer
+from assistant.chunking import sentences
 from assistant.config import Settings, load_settings
 from assistant.embed import Embedder
 from assistant.errors import BadInput
 from assistant.gate import Audience
 from assistant.language import Expansion, detect_language, expand_query
+from assistant.lexical import word_share
 from assistant.llm import (
     Answerer,
     AnswerEvent,
@@ -25,7 +27,7 @@ from assistant.llm import (
 )
 from assistant.manifest import Manifest, load_manifest
 from assistant.partners import Registry
-from assistant.retrieve import Filters, Hit, Retriever, SearchResult
+from assistant.retrieve import Filters, Hit, Mode, Retriever, SearchResult
 from assistant.sharing import route as release_route
 from assistant.store import VectorStore, open_store
 from assistant.terms import Termbase, load_termbase_snapshot
@@ -100,7 +102,22 @@ class Assistant:
         termbase = self.termbase
         if termbase is None or not len(termbase):
             return Expansion("en", question, question=question)
-        return expand_query(question, termbase, detect_language(question, termbase.languages))
+        expansion = expand_query(question, termbase, detect_language(question, termbase.languages))
+        if not expansion.expanded:
+            return expansion
+        # Partners named in the question's language ("lumeriai", "lumérien") are named the way
+        # the English corpus names them: by code and country.
+        present = set(expansion.english_query.lower().split())
+        names: list[str] = []
+        for code in self.registry.find_in_text(question):
+            partner = self.registry.partners[code]
+            for name in (code, partner.country or ""):
+                if name and name.lower() not in present:
+                    present.add(name.lower())
+                    names.append(name)
+        if not names:
+            return expansion
+        return replace(expansion, english_query=" ".join([expansion.english_query, *names]))
 
     # -- heavy parts: model and store, loaded once --------------------------------------
     @property
@@ -139,7 +156,35 @@ class Assistant:
     ) -> SearchResult:
         query = _check_query(query)
         aud = self.audience(audience)
-        return self.retriever.search(query, aud, k=k or self.settings.retrieval.k, filters=filters)
+        expansion, result = self.retrieve(query, aud, k=k, filters=filters)
+        result.query = query
+        result.notice = expansion.notice
+        return result
+
+    def retrieve(
+        self,
+        question: str,
+        aud: Audience,
+        *,
+        k: int | None = None,
+        filters: Filters | None = None,
+        mode: Mode | None = None,
+    ) -> tuple[Expansion, SearchResult]:
+        """Search for a question in any language. A non-English question is carried over to
+        English with the termbase; the question as asked joins the fusion at a lower weight
+        (names, codes and cognates still match, and the model knows some French and German)."""
+        expansion = self.to_english(question)
+        r = self.settings.retrieval
+        result = self.retriever.search(
+            expansion.english_query,
+            aud,
+            k=k or r.k,
+            filters=filters,
+            mode=mode,
+            also=(question,) if expansion.expanded else (),
+            also_weight=r.original_weight,
+        )
+        return expansion, result
 
     def ask(
         self,
@@ -169,10 +214,7 @@ class Assistant:
             if routed is not None:
                 yield DoneEvent(routed)
                 return
-        expansion = self.to_english(question)
-        result = self.retriever.search(
-            expansion.english_query, aud, k=k or self.settings.retrieval.k, filters=filters
-        )
+        expansion, result = self.retrieve(question, aud, k=k, filters=filters)
         answerer = self.answerer(aud)
         if isinstance(answerer, LLMAnswerer):
             result = replace(result, query=question)  # the model reads the question as asked
@@ -203,26 +245,73 @@ def language_route(
         # Facts about third partners are not released to an audience: fail closed and let
         # the gated retrieval answer instead.
         return None
-    citations: list[Hit] = []
-    if guidance.cite:
-        codes = " ".join(guidance.partners)
-        probe = f"{codes} language plan working languages interpreter".strip()
-        result = assistant.retriever.search(probe, aud, k=40)
-        best: dict[str, Hit] = {}
-        for hit in result.hits:  # already gated for this audience and clearance
-            if hit.doc_id in guidance.cite and hit.doc_id not in best:
-                best[hit.doc_id] = hit
-        citations = [best[d] for d in guidance.cite if d in best]
-    marks = " ".join(f"[{n}]" for n in range(1, len(citations) + 1))
+    text, citations = _cite_sentences(
+        guidance.text, assistant.retriever.passages(guidance.cite, aud), guidance.cite
+    )
     return Answer(
         question=question,
         audience=aud.partner,
-        text=f"{guidance.text} {marks}".strip(),
+        text=text,
         citations=citations,
         abstained=not guidance.found,
         kind="guidance",
         evidence=1.0 if guidance.found else 0.0,
     )
+
+
+_MIN_SUPPORT = 0.3
+"""A guidance sentence is cited to a passage that holds at least this share of its words."""
+
+
+def _cite_sentences(
+    text: str, passages: list[Hit], order: tuple[str, ...]
+) -> tuple[str, list[Hit]]:
+    """Mark each sentence of a structured answer with the passage (of the documents to cite,
+    already gated) that best supports it; a clause pinned to a document (``⟦doc-id⟧``) is
+    cited to that document's best passage for it. A sentence or clause no passage supports
+    stays unmarked: its source is the registry or termbase, which the answer names."""
+    from assistant.guidance import PIN, unpinned
+
+    rank = {doc: i for i, doc in enumerate(order)}
+    citations: list[Hit] = []
+
+    def mark(claim: str, candidates: list[Hit], context: str) -> str:
+        """`` [n]`` for the passage holding most of ``claim`` (ties: one already cited, then
+        most of ``context``, then the document named first), or nothing when none holds
+        enough of it."""
+        ids = [c.chunk_id for c in citations]
+        scored = [
+            (
+                word_share(claim, h.text),
+                h.chunk_id in ids,
+                word_share(context, h.text),
+                -rank.get(h.doc_id, 99),
+                h,
+            )
+            for h in candidates
+        ]
+        best = max(scored, key=lambda s: s[:4], default=None)
+        if best is None or best[0] < _MIN_SUPPORT:
+            return ""
+        hit = best[4]
+        if hit.chunk_id not in ids:
+            citations.append(hit)
+            ids.append(hit.chunk_id)
+        return f" [{ids.index(hit.chunk_id) + 1}]"
+
+    parts: list[str] = []
+    for sentence in sentences(text):
+        if not PIN.search(sentence):
+            parts.append(sentence + mark(sentence, passages, sentence))
+            continue
+        out, start = [], 0
+        for pin in PIN.finditer(sentence):
+            clause = sentence[start : pin.start()]
+            pinned = [h for h in passages if h.doc_id == pin.group(1)]
+            out.append(clause + mark(clause, pinned, unpinned(sentence)))
+            start = pin.end()
+        parts.append("".join(out) + sentence[start:])
+    return " ".join(parts), citations
 
 
 def _check_query(text: str) -> str:

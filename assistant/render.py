@@ -94,6 +94,8 @@ def search_dict(result: SearchResult) -> dict[str, Any]:
     }
     if result.withheld:
         obj["withheld"] = [w.as_dict() for w in result.withheld]
+    if result.notice:
+        obj["notice"] = result.notice
     return obj
 
 
@@ -101,6 +103,8 @@ def search_result(result: SearchResult, *, as_json: bool) -> None:
     if as_json:
         emit_json(search_dict(result))
         return
+    if result.notice:
+        err.print(f"[yellow]{escape(result.notice)}[/]")
     if not result.hits:
         out.print(
             "No passage matches" + (f" for audience {result.audience}." if result.audience else ".")

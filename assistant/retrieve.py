@@ -117,6 +117,15 @@ class Filters:
         return out
 
 
+@dataclass(frozen=True)
+class _Ranking:
+    """One retriever's ranked candidates for one wording, with its weight in the fusion."""
+
+    kind: Literal["dense", "lexical"]
+    weight: float
+    items: list[tuple[StoredChunk, float]]
+
+
 @dataclass
 class SearchResult:
     query: str
@@ -124,6 +133,8 @@ class SearchResult:
     hits: list[Hit]
     withheld: list[Withheld] = field(default_factory=list)
     query_vector: np.ndarray | None = None
+    notice: str | None = None
+    """Said with the hits, e.g. that the sources are in English (for a question in another)."""
 
 
 class Retriever:
@@ -183,65 +194,103 @@ class Retriever:
         filters: Filters | None = None,
         mode: Mode | None = None,
         lexical_query: str | None = None,
+        also: Sequence[str] = (),
+        also_weight: float = 0.5,
     ) -> SearchResult:
-        """The top ``k`` passages the audience may see, and what was withheld for consent."""
+        """The top ``k`` passages the audience may see, and what was withheld for consent.
+
+        ``also`` are other wordings of the same question (e.g. the question as asked, next to
+        its English carry-over): their rankings join the fusion at ``also_weight``.
+        """
         filters = filters or Filters()
         mode = mode or self.mode
         chunks, lexical = self._table()
         keys = set(allowed_keys(self._handlings, audience))
-        vector = self.embedder.encode([query])[0] if mode != "lexical" else None
-        fused = self._fuse(
-            query if lexical_query is None else lexical_query,
-            vector,
-            keys,
-            filters,
-            mode,
-            chunks,
-            lexical,
-        )
+        queries = [query, *(q for q in also if q.strip() and q != query)]
+        weights = [1.0] + [also_weight] * (len(queries) - 1)
+        vectors = list(self.embedder.encode(queries)) if mode != "lexical" else []
+        lexical_queries = [query if lexical_query is None else lexical_query, *queries[1:]]
+        rankings = self._rankings(lexical_queries, vectors, weights, keys, filters, mode)
+        fused = self._fuse(rankings, chunks, lexical)
         hits = admit(fused, audience)[:k]
+        vector = vectors[0] if vectors else None
         withheld = self._withheld(query, vector, audience, filters, chunks, lexical, k)
         return SearchResult(query, audience.partner, hits, withheld, vector)
 
-    def _fuse(
+    def passages(self, doc_ids: Sequence[str], audience: Audience) -> list[Hit]:
+        """Every passage of ``doc_ids`` that the audience may see, in document order."""
+        chunks, _ = self._table()
+        wanted = set(doc_ids)
+        found = [Hit(c.id, c.text, c.meta, 0.0) for c in chunks if c.meta.get("doc_id") in wanted]
+        found.sort(
+            key=lambda h: (
+                h.doc_id,
+                int(h.meta.get("line", 0) or 0),
+                int(h.meta.get("ordinal", 0) or 0),
+            )
+        )
+        return admit(found, audience)
+
+    def _rankings(
         self,
-        query: str,
-        vector: np.ndarray | None,
+        queries: Sequence[str],
+        vectors: Sequence[np.ndarray],
+        weights: Sequence[float],
         keys: set[str],
         filters: Filters,
         mode: Mode,
-        chunks: Sequence[StoredChunk],
-        lexical: LexicalIndex,
-    ) -> list[Hit]:
+    ) -> list[_Ranking]:
+        """One dense and one lexical ranking per wording, each with its fusion weight."""
         if not keys:
             return []
-        dense: list[StoredChunk] = []
-        if vector is not None and mode in ("hybrid", "dense"):
+        chunks, lexical = self._table()
+        out: list[_Ranking] = []
+        if mode in ("hybrid", "dense"):
             conditions: list[Where] = [{"handling_key": {"$in": sorted(keys)}}, *filters.where()]
             where = conditions[0] if len(conditions) == 1 else {"$and": conditions}
-            dense = self.store.query(vector.tolist(), self.candidates, where)
-        lex: list[tuple[int, float]] = []
+            for vector, weight in zip(vectors, weights, strict=False):
+                found = self.store.query(vector.tolist(), self.candidates, where)
+                out.append(
+                    _Ranking(
+                        "dense",
+                        self.dense_weight * weight,
+                        [(c, 1.0 - float(c.distance or 0.0)) for c in found],
+                    )
+                )
         if mode in ("hybrid", "lexical"):
             mask = np.array(
                 [c.meta.get("handling_key") in keys and filters.matches(c.meta) for c in chunks],
                 dtype=bool,
             )
-            lex = lexical.search(query, self.candidates, mask)
+            for text, weight in zip(queries, weights, strict=True):
+                found_lex = lexical.search(text, self.candidates, mask)
+                out.append(
+                    _Ranking(
+                        "lexical",
+                        self.lexical_weight * weight,
+                        [(chunks[pos], score) for pos, score in found_lex],
+                    )
+                )
+        return out
+
+    def _fuse(
+        self,
+        rankings: Sequence[_Ranking],
+        chunks: Sequence[StoredChunk],
+        lexical: LexicalIndex,
+    ) -> list[Hit]:
+        """Reciprocal rank fusion. A hit keeps the dense similarity and lexical score of the
+        first (main) wording that found it."""
         scores: dict[str, float] = {}
         by_id: dict[str, StoredChunk] = {}
-        dense_sim: dict[str, float] = {}
-        lex_score: dict[str, float] = {}
-        for rank, item in enumerate(dense):
-            scores[item.id] = scores.get(item.id, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
-            by_id[item.id] = item
-            dense_sim[item.id] = 1.0 - float(item.distance or 0.0)
-        for rank, (pos, score) in enumerate(lex):
-            item = chunks[pos]
-            scores[item.id] = scores.get(item.id, 0.0) + self.lexical_weight / (
-                self.rrf_k + rank + 1
-            )
-            by_id.setdefault(item.id, item)
-            lex_score[item.id] = score
+        signal: dict[str, dict[str, float]] = {"dense": {}, "lexical": {}}
+        for ranking in rankings:
+            for rank, (item, value) in enumerate(ranking.items):
+                scores[item.id] = scores.get(item.id, 0.0) + ranking.weight / (
+                    self.rrf_k + rank + 1
+                )
+                by_id.setdefault(item.id, item)
+                signal[ranking.kind].setdefault(item.id, value)
         ranked = sorted(scores, key=lambda cid: (-scores[cid], cid))
         return [
             Hit(
@@ -249,8 +298,8 @@ class Retriever:
                 text=by_id[cid].text,
                 meta=by_id[cid].meta,
                 score=scores[cid],
-                dense=dense_sim.get(cid),
-                lexical=lex_score.get(cid),
+                dense=signal["dense"].get(cid),
+                lexical=signal["lexical"].get(cid),
             )
             for cid in ranked
         ]
@@ -278,7 +327,9 @@ class Retriever:
         }
         if not keys:
             return []
-        candidates = self._fuse(query, vector, keys, filters, "hybrid", chunks, lexical)[:k]
+        vectors = [vector] if vector is not None else []
+        rankings = self._rankings([query], vectors, [1.0], keys, filters, "hybrid")
+        candidates = self._fuse(rankings, chunks, lexical)[:k]
         out: dict[str, Withheld] = {}
         for hit in candidates:
             if hit.dense is not None and hit.dense < 0.3 and hit.lexical is None:
