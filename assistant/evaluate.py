@@ -247,15 +247,12 @@ def check_citations(answer: str, passages: Sequence[str]) -> list[MarkCheck]:
 
 def support(sentence: str, passage: str) -> float:
     """1.0 when the passage contains the sentence, else the share of its content words in it."""
-    from assistant.lexical import tokenize
+    from assistant.lexical import word_share
 
     claim = _norm(sentence).rstrip(".!?;: ")
     if claim and claim in _norm(passage):
         return 1.0
-    words = set(tokenize(sentence))
-    if not words:
-        return 0.0
-    return len(words & set(tokenize(passage))) / len(words)
+    return word_share(sentence, passage)
 
 
 def citation_precision(checks: Sequence[MarkCheck]) -> float | None:
@@ -381,11 +378,10 @@ def run_eval(
             progress(i, len(questions), q.id)
         audience = assistant.audience(q.audience)
         # Measure what ``ask`` searches: a non-English question is carried to English first.
-        query = assistant.to_english(" ".join(q.question.split())).english_query
+        question = " ".join(q.question.split())
         retrieved: dict[str, list[str]] = {
             mode: [
-                h.doc_id
-                for h in assistant.retriever.search(query, audience, k=depth, mode=mode).hits
+                h.doc_id for h in assistant.retrieve(question, audience, k=depth, mode=mode)[1].hits
             ]
             for mode in modes
         }

@@ -181,6 +181,19 @@ class _Entry:
     tokens: tuple[str, ...]
     concept: Concept
     term: Term
+    foreign_ok: bool  # may match exactly inside text of another language
+
+
+def _foreign_ok(concept: Concept, term: Term, folded: str) -> bool:
+    """Whether ``term`` may match, uninflected, in text of another language.
+
+    Multi-word terms, acronyms, English terms (the lingua franca of liaison work) and words
+    the concept shares between languages (true loanwords) are specific enough; any other
+    single word is not: the French "quelle" is not the German "Quelle".
+    """
+    if " " in folded or term.language == "en" or (term.text.isupper() and len(term.text) > 1):
+        return True
+    return any(fold(t.text) == folded for t in concept.term_list() if t.language != term.language)
 
 
 @dataclass
@@ -203,7 +216,15 @@ class Termbase:
             for term in concept.term_list():
                 folded = fold(term.text)
                 if folded:
-                    self._entries.append(_Entry(folded, tuple(folded.split()), concept, term))
+                    self._entries.append(
+                        _Entry(
+                            folded,
+                            tuple(folded.split()),
+                            concept,
+                            term,
+                            _foreign_ok(concept, term, folded),
+                        )
+                    )
         self._by_first = {}
         for entry in self._entries:
             self._by_first.setdefault(entry.tokens[0][:3], []).append(entry)
@@ -269,7 +290,8 @@ class Termbase:
     def find_in_text(self, text: str, languages: Iterable[str] | None = None) -> list[TermMatch]:
         """Terms of ``languages`` (all if None) that occur in ``text``, longest first and never
         overlapping, returned in text order. Terms in ``languages`` may be inflected; terms of
-        any other language (loanwords such as "do ut des", "TLP") must occur exactly."""
+        any other language must occur exactly and be specific (see ``_foreign_ok``), such as the
+        loanwords "do ut des" or "TLP"."""
         wanted = set(languages) if languages is not None else None
         tokens = fold(text).split()
         surfaces = surface_words(text)
@@ -277,6 +299,8 @@ class Termbase:
         for start, token in enumerate(tokens):
             for entry in self._by_first.get(token[:3], ()):
                 inflect = wanted is None or entry.term.language in wanted
+                if not inflect and not entry.foreign_ok:
+                    continue
                 end = match_tokens(tokens, start, entry.tokens, inflect=inflect)
                 if end is None:
                     continue

@@ -169,6 +169,46 @@ def test_terms_found_in_running_text(sample: Termbase) -> None:
     assert sample.find_in_text("Ez a ló gyors.", ["hu"]) == []
 
 
+def test_a_single_foreign_word_is_not_a_term_in_another_language() -> None:
+    tb = parse_termbase(
+        """\
+concepts:
+  - id: human-source
+    subject: collection
+    definition: A person who provides information.
+    terms:
+      en: [human source]
+      de: [Quelle, menschliche Quelle]
+      fr: [source humaine]
+  - id: tlp
+    subject: sharing
+    definition: Traffic Light Protocol.
+    terms:
+      en: [Traffic Light Protocol, TLP]
+      fr: [protocole TLP]
+  - id: protocol
+    subject: protocol
+    definition: Ceremonial rules.
+    terms:
+      en: [protocol]
+      de: [Protokoll]
+      hu: [protokoll]
+      fr: [protocole]
+"""
+    )
+    # The French "quelle" (which) is not the German "Quelle" (source).
+    assert tb.find_in_text("Quelle est la règle ?", ["fr"]) == []
+    assert [m.concept.id for m in tb.find_in_text("Welche Quelle?", ["de"])] == ["human-source"]
+    # Acronyms, English terms and words shared between languages (loanwords) still match.
+    found = tb.find_in_text("A TLP és a protokoll, avagy protocol", ["hu"])
+    assert [(m.concept.id, m.surface) for m in found] == [
+        ("tlp", "TLP"),
+        ("protocol", "protokoll"),
+        ("protocol", "protocol"),
+    ]
+    assert [m.concept.id for m in tb.find_in_text("Das Protokoll", ["fr"])] == ["protocol"]
+
+
 def test_lookup_term_errors_are_bad_input(sample: Termbase) -> None:
     with pytest.raises(NotFound) as missing:
         lookup_term(sample, "xyzzy quux")
