@@ -82,7 +82,7 @@ class ExtractiveAnswerer:
         if qvec is None:
             qvec = self.embedder.encode([result.query])[0]
         candidates = self._candidates(result.query, qvec, hits)
-        evidence = self._evidence(result.query, qvec, hits[0], candidates)
+        evidence = self._evidence(result, qvec, hits[0], candidates)
         if evidence < self.min_evidence:
             return self._abstain(result, evidence=evidence)
         chosen = self._select(candidates)
@@ -105,18 +105,19 @@ class ExtractiveAnswerer:
         )
 
     def _evidence(
-        self, question: str, qvec: np.ndarray, top: Hit, candidates: list[_Candidate]
+        self, result: SearchResult, qvec: np.ndarray, top: Hit, candidates: list[_Candidate]
     ) -> float:
         """How well the passages cover the question, from three signals that fail differently:
         the best sentence's relevance, the share of the question's content words the top
         passage (with its title and section) contains, and the top passage's embedding
         similarity. An out-of-scope question may find one similar-sounding sentence, but it
         rarely also finds its own words in the passage; weights calibrated with ``liaison eval``
-        (docs/evaluation.md, "Tuning")."""
+        (docs/evaluation.md, "Tuning"). For a question carried over from another language the
+        coverage counts its words (each covered by any of its renderings), not the words of
+        the longer English query."""
         best = max((c.relevance for c in candidates), default=0.0)
         passage = context_text(top.title, top.section, top.text)
-        qtokens = set(tokenize(question))
-        coverage = len(qtokens & set(tokenize(passage))) / len(qtokens) if qtokens else 0.0
+        coverage = _coverage(result, set(tokenize(passage)))
         dense = float(self.embedder.encode([passage])[0] @ qvec)
         return (
             EVIDENCE_WEIGHTS[0] * best
@@ -194,6 +195,16 @@ class ExtractiveAnswerer:
             withheld=result.withheld,
             evidence=evidence,
         )
+
+
+def _coverage(result: SearchResult, passage: set[str]) -> float:
+    """The share of the question's content words that ``passage`` (its tokens) contains."""
+    if result.units:
+        units = [set(tokenize(" ".join(unit))) for unit in result.units]
+        units = [u for u in units if u]
+        return sum(bool(u & passage) for u in units) / len(units) if units else 0.0
+    qtokens = set(tokenize(result.query))
+    return len(qtokens & passage) / len(qtokens) if qtokens else 0.0
 
 
 def _as_sentence(text: str) -> str:

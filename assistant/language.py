@@ -158,13 +158,22 @@ STOPWORDS = {
     "hu": "a az egy es is mi mit mik mely melyik ki kik kit hogyan hogy miert mikor hol "
     "van vannak nem kell lehet szabad meg de vagy ha mint azt ezt ez az ami aki nekem "
     "nekunk mennyi milyen kinek kivel mivel rol ban ben bol nak nek hoz hez val vel ra re "
-    "tol ba be ig ert kent",
+    "tol ba be ig ert kent meg mar csak sem se volt lesz nincs nincsenek akkor amikor ahol "
+    "mert pedig itt ott neki nekik en te ti onok soran utan elott alatt kozott "
+    "nelkul miatt szerint egyik minden mindig nagyon sok tobb mennyire szabad-e",
     "de": "der die das den dem des ein eine einen einem einer und oder nicht ist sind war "
     "was wer wie warum wann wo welche welcher welches mit von zu zum zur im in an auf fur "
-    "ich wir sie es muss mussen kann konnen darf soll sollen gibt bei uber",
+    "ich wir sie es muss mussen kann konnen darf soll sollen gibt bei uber man eines "
+    "sich wenn als auch noch nur nach vor unter aus durch ohne um bis dass da hier dort "
+    "sehr mehr viel viele wird werden wurde haben habe ihr ihre ihren ihrem ihrer "
+    "unser unsere unseren mein meine mir mich uns dies diese dieser dieses jede jeder "
+    "jedes alle sollte sollten durfen konnte mussen",
     "fr": "le la les l un une des du de d et ou ne pas est sont que qu qui quoi quel quelle "
     "quels quelles comment pourquoi quand ou avec pour dans sur par je nous vous il elle "
-    "ils faut peut doit y a au aux ce cette ces",
+    "ils faut peut doit y a au aux ce cette ces s se sa ses leur leurs mon ma mes "
+    "notre nos votre vos en on lui me te si mais donc lorsque chez entre sans sous "
+    "vers avant apres comme aussi tres tout tous toute toutes ont ai avez dois doivent "
+    "peux",
     "sv": "en ett och eller inte ar var vad vem hur varfor nar vilken vilka med av till i "
     "pa for jag vi ni de det den som kan ska maste behover om",
     "es": "el la los las un una unos unas y o no es son que quien como por para cuando "
@@ -372,6 +381,9 @@ class Expansion:
     matched_concepts: tuple[str, ...] = ()
     matches: tuple[TermMatch, ...] = field(default=(), repr=False)
     question: str = ""
+    units: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
+    """One entry per content word or term of the question: the English (or kept) words any
+    of which renders it. Answer evidence measures how many of them a passage covers."""
 
     @property
     def expanded(self) -> bool:
@@ -411,11 +423,13 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     wh = _QUESTION_WORDS.get(lang, {})
     parts: list[str] = []
     loose: list[str] = []  # content words no whole term matched
+    units: list[tuple[str, ...]] = []
     i = 0
     while i < len(tokens):
         match = starts.get(i)
         if match is not None:
             parts.append(match.concept.label)
+            units.append((match.surface, *match.concept.terms.get("en", ())))
             i = match.end
             continue
         token = tokens[i]
@@ -428,7 +442,10 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     english = " ".join(parts)
     extra: list[str] = []
     present = set(fold(english).split())
-    for words in _word_translations(loose, termbase, lang, set(concepts)):
+    translations = _word_translations(loose, termbase, lang, set(concepts))
+    for token in loose:
+        units.append((token, *translations.get(token, ())))
+    for words in translations.values():
         _add_words(" ".join(words), present, extra)
     for concept_id in concepts:
         concept = termbase.get(concept_id)
@@ -439,7 +456,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
         words = [w for w in fold(concept.definition).split() if w not in _STOP["en"]]
         _add_words(" ".join(words[:_DEFINITION_WORDS]), present, extra)
     english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
-    return Expansion(lang, english_query, concepts, tuple(matches), question)
+    return Expansion(lang, english_query, concepts, tuple(matches), question, tuple(units))
 
 
 _MIN_WORD = 4
@@ -448,7 +465,7 @@ _MIN_WORD = 4
 
 def _word_translations(
     words: list[str], termbase: Termbase, lang: str, matched: set[str]
-) -> list[list[str]]:
+) -> dict[str, list[str]]:
     """English words for single words of a question that occur inside multi-word terms.
 
     "Zusammenarbeit" alone is no term, but it is a word of "Stufe der Zusammenarbeit" and of
@@ -465,9 +482,9 @@ def _word_translations(
             for word in fold(term).split():
                 if len(word) >= _MIN_WORD and word not in stop:
                     index.append((word, concept.id))
-    out: list[list[str]] = []
+    out: dict[str, list[str]] = {}
     for word in words:
-        if len(word) < _MIN_WORD:
+        if len(word) < _MIN_WORD or word in out:
             continue
         found = {
             cid
@@ -487,10 +504,10 @@ def _word_translations(
             for w in words_en:
                 votes[w] = votes.get(w, 0) + 1
         if len(found) == 1:
-            out.append(sorted(votes))
+            out[word] = sorted(votes)
         else:
             need = max(2, (len(found) + 1) // 2)
-            out.append(sorted(w for w, n in votes.items() if n >= need))
+            out[word] = sorted(w for w, n in votes.items() if n >= need)
     return out
 
 

@@ -117,7 +117,17 @@ class Assistant:
                     names.append(name)
         if not names:
             return expansion
-        return replace(expansion, english_query=" ".join([expansion.english_query, *names]))
+        units = tuple(self._name_partners(unit) for unit in expansion.units)
+        query = " ".join([expansion.english_query, *names])
+        return replace(expansion, english_query=query, units=units)
+
+    def _name_partners(self, unit: tuple[str, ...]) -> tuple[str, ...]:
+        """A question word naming a partner ("lumérien") is also rendered by its code and
+        country, as the corpus names it."""
+        named: list[str] = []
+        for code in self.registry.find_in_text(unit[0]) if unit else ():
+            named += [code, self.registry.partners[code].country or ""]
+        return (*unit, *filter(None, named))
 
     # -- heavy parts: model and store, loaded once --------------------------------------
     @property
@@ -184,6 +194,8 @@ class Assistant:
             also=(question,) if expansion.expanded else (),
             also_weight=r.original_weight,
         )
+        if expansion.expanded:
+            result.units = expansion.units
         return expansion, result
 
     def ask(

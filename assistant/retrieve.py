@@ -135,6 +135,9 @@ class SearchResult:
     query_vector: np.ndarray | None = None
     notice: str | None = None
     """Said with the hits, e.g. that the sources are in English (for a question in another)."""
+    units: tuple[tuple[str, ...], ...] = ()
+    """For a question carried over from another language: its content words, each with the
+    English words that render it (see ``language.Expansion.units``); empty for English."""
 
 
 class Retriever:
