@@ -176,6 +176,22 @@ def test_expansion_keeps_codes_and_unknown_words(termbase: Termbase) -> None:
     assert "XMA" in expansion.english_query.split()
 
 
+def test_expansion_units_are_the_questions_own_words(termbase: Termbase) -> None:
+    """Answer evidence counts the question's words, each rendered by its English terms, so a
+    longer English query (definitions, synonyms) neither dilutes nor inflates it."""
+    expansion = expand_query("Kell tolmács az XMA-hoz egy vacsorán?", termbase, "hu")
+    units = {unit[0].lower(): unit for unit in expansion.units}
+    assert "interpreter" in units["tolmács"]  # a term, with its English terms
+    assert "xma" in units  # words the termbase does not know are kept: names, codes
+    # Function words and question words are not units; definition words are not either.
+    assert not {"kell", "az", "egy"} & set(units)
+    assert len(expansion.units) < len(expansion.english_query.split())
+
+
+def test_english_question_has_no_units(termbase: Termbase) -> None:
+    assert expand_query("Is an interpreter needed?", termbase, "en").units == ()
+
+
 def test_english_question_is_left_as_it_is(termbase: Termbase) -> None:
     question = "What are the levels of cooperation?"
     expansion = expand_query(question, termbase, "en")
