@@ -2,274 +2,39 @@
 
 Retrieval is measured per mode (dense, lexical, hybrid) on the expected documents; answers
 (from :meth:`assistant.pipeline.Assistant.ask`) on key facts, citations, abstention and latency.
-The metric functions are pure, so they can be tested on hand-made answers; :func:`run_eval`
-does the I/O. Presentation lives in :mod:`assistant.commands.eval`.
+:func:`run_eval` does the I/O; :func:`summarise` turns a run into scores and checks the set's
+thresholds. The set is :mod:`assistant.evalset`, the pure metric functions are
+:mod:`assistant.metrics`, and presentation lives in :mod:`assistant.commands.eval`.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import time
-import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from assistant.errors import BadInput, StoreError
+from assistant.errors import StoreError
+from assistant.evalset import LATENCY, MODES, RANKING, EvalSet, Question, parse_threshold_key
+from assistant.metrics import (
+    Abstention,
+    MarkCheck,
+    abstention_scores,
+    check_citations,
+    citation_precision,
+    facts_found,
+    first_rank,
+    hit_at,
+    mean_reciprocal_rank,
+    percentile,
+)
 
 if TYPE_CHECKING:
     from assistant.pipeline import Assistant
     from assistant.retrieve import Mode
 
-MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
-RANKING = ("hit_at_1", "hit_at_5", "mrr")
-ANSWERING = (
-    "fact_recall",
-    "abstention_precision",
-    "abstention_recall",
-    "abstention_f1",
-    "citation_precision",
-)
-LATENCY = ("latency_p50_ms", "latency_p95_ms")
-SUPPORT_OVERLAP = 0.6
-"""A cited sentence is supported when this share of its content words is in the passage."""
-
-Language = Literal["en", "hu", "de", "fr"]
-Category = Literal["doctrine", "protocol", "sharing", "translation", "officer", "out-of-scope"]
 Progress = Callable[[int, int, str], None]
-
-
-# -- the evaluation set ----------------------------------------------------------------------
-class Question(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    question: str = Field(min_length=1, max_length=2000)
-    language: Language = "en"
-    category: Category
-    expected: list[str] = Field(default_factory=list)
-    """Document ids that answer the question; [] when it is out of scope."""
-    facts: list[str] = Field(default_factory=list)
-    """Phrases a good answer contains (matched case-insensitively)."""
-    abstain: bool = False
-    """True when the right behaviour is to abstain (the corpus does not cover it)."""
-    audience: str | None = None
-    """Optional partner audience the question is asked for."""
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Question:
-        if self.category == "out-of-scope" and not self.abstain:
-            raise ValueError("category out-of-scope needs abstain: true")
-        if self.abstain and self.expected:
-            raise ValueError("a question with abstain: true must have expected: []")
-        if not self.abstain and not self.expected:
-            raise ValueError("expected is empty: list the answering documents or set abstain: true")
-        return self
-
-
-class EvalSet(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    version: Literal[1]
-    questions: list[Question] = Field(min_length=1)
-    thresholds: dict[str, float] = Field(default_factory=dict)
-    """Minimum scores (maximum for latency): ``hit_at_5: 0.9``, ``dense.mrr: 0.6``..."""
-
-    @field_validator("questions")
-    @classmethod
-    def _unique(cls, questions: list[Question]) -> list[Question]:
-        seen: set[str] = set()
-        for q in questions:
-            if q.id in seen:
-                raise ValueError(f"duplicate question id {q.id!r}")
-            seen.add(q.id)
-        return questions
-
-    @field_validator("thresholds")
-    @classmethod
-    def _known(cls, thresholds: dict[str, float]) -> dict[str, float]:
-        for key, value in thresholds.items():
-            metric = parse_threshold_key(key)[1]
-            if metric not in LATENCY and not 0 <= value <= 1:
-                raise ValueError(f"threshold {key} must be between 0 and 1")
-            if metric in LATENCY and value <= 0:
-                raise ValueError(f"threshold {key} must be a positive number of milliseconds")
-        return thresholds
-
-
-def parse_threshold_key(key: str) -> tuple[Mode | None, str]:
-    """``hit_at_5`` -> (None, "hit_at_5"); ``dense.mrr`` -> ("dense", "mrr")."""
-    mode, _, metric = key.rpartition(".")
-    if mode and (mode not in MODES or metric not in RANKING):
-        raise ValueError(f"unknown threshold {key!r}: a mode prefix takes {', '.join(RANKING)}")
-    if metric not in (*RANKING, *ANSWERING, *LATENCY):
-        known = ", ".join((*RANKING, *ANSWERING, *LATENCY))
-        raise ValueError(f"unknown threshold {key!r} (known: {known}, or MODE.{RANKING[0]})")
-    return (mode or None), metric
-
-
-def load_set(path: Path) -> EvalSet:
-    """Read and validate an evaluation set; any problem is :class:`BadInput` naming the file."""
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInput(f"cannot read evaluation set {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise BadInput(f"{path}{where}: not valid YAML") from None
-    try:
-        return EvalSet.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise BadInput(f"{path}: {_where(raw, first['loc'])}: {first['msg']}") from None
-
-
-def _where(raw: object, loc: tuple[int | str, ...]) -> str:
-    """A readable location: ``questions[3] (doc-004).expected``."""
-    parts: list[str] = []
-    node = raw
-    for part in loc:
-        if isinstance(part, int):
-            parts[-1] += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and "id" in node:
-                parts[-1] += f" ({node['id']})"
-        else:
-            parts.append(str(part))
-            node = node.get(part) if isinstance(node, dict) else None
-    return ".".join(parts) or "file"
-
-
-# -- metric functions ------------------------------------------------------------------------
-def first_rank(retrieved: Sequence[str], expected: Collection[str]) -> int | None:
-    """1-based rank of the first passage whose document is expected, or None."""
-    for rank, doc_id in enumerate(retrieved, start=1):
-        if doc_id in expected:
-            return rank
-    return None
-
-
-def hit_at(ranks: Sequence[int | None], k: int) -> float | None:
-    """Share of questions with an expected document in the top ``k`` (None: no questions)."""
-    if not ranks:
-        return None
-    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
-
-
-def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
-    if not ranks:
-        return None
-    return sum(1.0 / r for r in ranks if r is not None) / len(ranks)
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def facts_found(answer: str, facts: Sequence[str]) -> list[str]:
-    """The key-fact phrases present in the answer (case- and spacing-insensitive)."""
-    text = _norm(answer)
-    return [f for f in facts if _norm(f) in text]
-
-
-@dataclass(frozen=True)
-class Abstention:
-    tp: int
-    fp: int
-    fn: int
-    tn: int
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-
-    @property
-    def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if r is None:
-            return None
-        return 2 * p * r / (p + r) if p and r else 0.0
-
-
-def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> Abstention:
-    """Confusion counts from (should abstain, did abstain) pairs; positive = abstained."""
-    tp = sum(1 for want, did in pairs if want and did)
-    fp = sum(1 for want, did in pairs if not want and did)
-    fn = sum(1 for want, did in pairs if want and not did)
-    return Abstention(tp, fp, fn, len(pairs) - tp - fp - fn)
-
-
-_MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-
-
-@dataclass(frozen=True)
-class MarkCheck:
-    """One ``[n]`` mark in an answer: the sentence it marks and whether citation n backs it."""
-
-    n: int
-    sentence: str
-    exists: bool
-    supported: bool
-    overlap: float
-
-
-def check_citations(answer: str, passages: Sequence[str]) -> list[MarkCheck]:
-    """Check every ``[n]`` mark: citation n must exist (1-based) and its passage must contain the
-    marked sentence, or at least :data:`SUPPORT_OVERLAP` of its content words."""
-    from assistant.chunking import sentences
-
-    checks: list[MarkCheck] = []
-    pos, sentence = 0, ""
-    for match in _MARK.finditer(answer):
-        before = answer[pos : match.start()].strip().lstrip(".,;:!? ")
-        if before:  # several marks in a row share the sentence before the first
-            split = sentences(before)
-            sentence = split[-1] if split else before
-        pos = match.end()
-        for number in match.group(1).split(","):
-            n = int(number)
-            exists = 1 <= n <= len(passages)
-            overlap = support(sentence, passages[n - 1]) if exists else 0.0
-            checks.append(MarkCheck(n, sentence, exists, overlap >= SUPPORT_OVERLAP, overlap))
-    return checks
-
-
-def support(sentence: str, passage: str) -> float:
-    """1.0 when the passage contains the sentence, else the share of its content words in it."""
-    from assistant.lexical import word_share
-
-    claim = _norm(sentence).rstrip(".!?;: ")
-    if claim and claim in _norm(passage):
-        return 1.0
-    return word_share(sentence, passage)
-
-
-def citation_precision(checks: Sequence[MarkCheck]) -> float | None:
-    if not checks:
-        return None
-    return sum(1 for c in checks if c.exists and c.supported) / len(checks)
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 # -- one question's outcome ------------------------------------------------------------------

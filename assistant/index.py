@@ -39,7 +39,7 @@ from assistant.manifest import (
 )
 from assistant.partners import load_registry
 from assistant.store import VectorStore, open_store
-from assistant.terms import TermbaseError, save_termbase_snapshot
+from assistant.termfile import TermbaseError, save_termbase_snapshot
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)."""

@@ -30,7 +30,8 @@ from assistant.partners import Registry
 from assistant.retrieve import Filters, Hit, Mode, Retriever, SearchResult
 from assistant.sharing import route as release_route
 from assistant.store import VectorStore, open_store
-from assistant.terms import Termbase, load_termbase_snapshot
+from assistant.termfile import load_termbase_snapshot
+from assistant.terms import Termbase
 
 Route = Callable[["Assistant", str, Audience, Filters], Answer | None]
 """A question handler tried before retrieval (release questions, language questions...)."""

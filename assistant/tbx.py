@@ -20,7 +20,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.errors import BadInput
-from assistant.terms import Concept, Termbase, TermbaseError
+from assistant.termfile import TermbaseError
+from assistant.terms import Concept, Termbase
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

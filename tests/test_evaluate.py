@@ -12,22 +12,17 @@ from typer.testing import CliRunner
 import assistant.commands.eval  # noqa: F401 - registers `liaison eval` even before cli.py imports it
 from assistant.cli import app
 from assistant.errors import BadInput
-from assistant.evaluate import (
-    Question,
-    QuestionResult,
-    Run,
+from assistant.evalset import Question, load_set
+from assistant.evaluate import QuestionResult, Run, calibrate_abstention, run_eval, summarise
+from assistant.metrics import (
     abstention_scores,
-    calibrate_abstention,
     check_citations,
     citation_precision,
     facts_found,
     first_rank,
     hit_at,
-    load_set,
     mean_reciprocal_rank,
     percentile,
-    run_eval,
-    summarise,
 )
 
 SMOKE = Path(__file__).resolve().parent / "eval" / "smoke.yaml"

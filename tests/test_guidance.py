@@ -20,7 +20,8 @@ from assistant.guidance import (
 )
 from assistant.language import language_name
 from assistant.partners import Interpreter, Partner, Registry, load_registry
-from assistant.terms import TERMBASE_FILE, Termbase, load_termbase
+from assistant.termfile import TERMBASE_FILE, load_termbase
+from assistant.terms import Termbase
 from tests.conftest import SHIPPED
 
 RAW: dict[str, dict[str, Any]] = yaml.safe_load(

@@ -16,7 +16,8 @@ from assistant.language import (
     parse_language,
     sources_in_english,
 )
-from assistant.terms import TERMBASE_FILE, Termbase, load_termbase
+from assistant.termfile import TERMBASE_FILE, load_termbase
+from assistant.terms import Termbase
 from tests.conftest import SHIPPED
 
 

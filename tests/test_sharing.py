@@ -10,11 +10,12 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.chunking import sentences
-from assistant.evaluate import check_citations
 from assistant.gate import admit
+from assistant.metrics import check_citations
 from assistant.partners import load_registry
+from assistant.releasequestion import parse_release_question
 from assistant.retrieve import Filters
-from assistant.sharing import DOCTRINE, parse_release_question, route
+from assistant.sharing import DOCTRINE, route
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = load_registry(ROOT / "corpus" / "partners.yaml")

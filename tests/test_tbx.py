@@ -12,14 +12,8 @@ from typer.testing import CliRunner
 import assistant.commands.term  # noqa: F401  (registers the commands)
 from assistant.cli import app
 from assistant.tbx import ADMITTED, PREFERRED, TBX_NS, XML_LANG, export_tbx, parse_tbx
-from assistant.terms import (
-    TERMBASE_FILE,
-    Concept,
-    Termbase,
-    TermbaseError,
-    load_termbase,
-    parse_termbase,
-)
+from assistant.termfile import TERMBASE_FILE, TermbaseError, load_termbase, parse_termbase
+from assistant.terms import Concept, Termbase
 from tests.conftest import SHIPPED
 from tests.test_terms import SAMPLE_YAML
 

@@ -16,19 +16,17 @@ import assistant.commands.term  # noqa: F401  (registers the command)
 from assistant.cli import app
 from assistant.errors import BadInput, NotFound
 from assistant.language import fold
-from assistant.terms import (
+from assistant.termfile import (
     SNAPSHOT_FILE,
     TERMBASE_FILE,
-    Status,
-    Termbase,
     TermbaseError,
     load_termbase,
     load_termbase_snapshot,
-    lookup_term,
     open_termbase,
     parse_termbase,
     save_termbase_snapshot,
 )
+from assistant.terms import Status, Termbase, lookup_term
 from tests.conftest import SHIPPED, make_corpus
 
 CORE = ("en", "hu", "de", "fr")

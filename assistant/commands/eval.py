@@ -17,7 +17,8 @@ import typer
 from assistant.cli import JsonOpt, StoreOpt, app
 
 if TYPE_CHECKING:
-    from assistant.evaluate import Abstention, Group, Progress, QuestionResult, Summary
+    from assistant.evaluate import Group, Progress, QuestionResult, Summary
+    from assistant.metrics import Abstention
     from assistant.retrieve import Mode
 
 DEFAULT_SET = Path("tests/eval/questions.yaml")
@@ -60,7 +61,8 @@ def evaluate(
     from rich.markup import escape
 
     from assistant.config import load_settings
-    from assistant.evaluate import load_set, run_eval, summarise
+    from assistant.evalset import load_set
+    from assistant.evaluate import run_eval, summarise
     from assistant.pipeline import make_assistant
     from assistant.render import emit_json, err
 
@@ -117,7 +119,7 @@ def _set_path(given: Path | None) -> Path:
 
 def _modes(given: list[str] | None) -> list[Mode]:
     from assistant.errors import BadInput
-    from assistant.evaluate import MODES
+    from assistant.evalset import MODES
 
     if not given:
         return list(MODES)

@@ -98,7 +98,7 @@ def import_(
 
 def _termbase(store: str | None, corpus: Path | None) -> Termbase:
     from assistant.config import load_settings
-    from assistant.terms import open_termbase
+    from assistant.termfile import open_termbase
 
     settings = load_settings(store=store)
     return open_termbase(settings.store_location(), corpus, settings.corpus_path())
