@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from assistant.config import Settings
+from assistant.errors import LiaisonError, NotFound
 from assistant.pipeline import Assistant
+from assistant.terms import Lookup
+from assistant.tui.commands import TermCommands
+from assistant.tui.messages import TermChoices, TermFailed, TermFound, TermRequested
 from assistant.tui.screens import ChatScreen
+from assistant.tui.screens.term import TermPrompt, TermScreen
+from assistant.tui.termsearch import TermContext, TermService, clip
 
 
 class LiaisonApp(App[None]):
@@ -16,17 +27,102 @@ class LiaisonApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "liaison"
+    COMMANDS: ClassVar = App.COMMANDS | {TermCommands}
     BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+t", "term_input", "Term", show=False),
     ]
 
     def __init__(self, assistant: Assistant, audience: str | None = None) -> None:
         super().__init__()
         self.assistant = assistant
         self.audience = audience
+        self.terms = TermService(assistant)
 
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(self.assistant, self.audience)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Look up term…",
+            "A term of the termbase in any language; TERM -> LANG puts a language first (ctrl+t)",
+            self.action_term_input,
+        )
+
+    # -- term look-up ------------------------------------------------------------------
+    def action_term_input(self) -> None:
+        """Open the term input, offering the terms of the conversation."""
+        if isinstance(self.screen, TermPrompt):
+            return  # already open
+        chat = next((s for s in self.screen_stack if isinstance(s, ChatScreen)), None)
+        self.post_message(TermRequested(None, chat.term_context() if chat else ()))
+
+    @on(TermRequested)
+    def _term_requested(self, message: TermRequested) -> None:
+        self.look_up_term(
+            message.text, message.context, prompt_if_missing=message.prompt_if_missing
+        )
+
+    @work(thread=True, exit_on_error=False, group="term")
+    def look_up_term(
+        self, text: str | None, context: TermContext = (), *, prompt_if_missing: bool = False
+    ) -> None:
+        """Look ``text`` up, or (no text) gather the terms of ``context`` for the term input."""
+        try:
+            if not text:
+                mentioned = self.terms.mentions(context)
+                self.post_message(TermChoices("", mentioned, "Look up a term"))
+                return
+            try:
+                found = self.terms.resolve(text)
+            except NotFound:
+                if not prompt_if_missing:
+                    raise
+                mentioned = self.terms.mentions(context)
+                title = f"No term found for {clip(text)!r}: type a term or pick one"
+                self.post_message(TermChoices(text, mentioned, title))
+                return
+            if isinstance(found, Lookup):
+                self.post_message(TermFound(found))
+            else:
+                title = f"Terms in {clip(text)!r}: pick one"
+                self.post_message(TermChoices("", found, title))
+        except LiaisonError as exc:
+            self.post_message(TermFailed(exc.one_line(), "Term"))
+
+    @on(TermFound)
+    def _term_found(self, message: TermFound) -> None:
+        self.show_term(message.lookup)
+
+    def show_term(self, lookup: Lookup) -> None:
+        """Show a termbase entry: in the open term view, or in a new one."""
+        if isinstance(self.screen, TermScreen):
+            self.screen.show(lookup)
+        else:
+            self.push_screen(TermScreen(lookup))
+
+    @on(TermChoices)
+    def _term_choices(self, message: TermChoices) -> None:
+        chat = next((s for s in self.screen_stack if isinstance(s, ChatScreen)), None)
+        context = chat.term_context() if chat else ()
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.post_message(TermRequested(text, context))
+
+        prompt = TermPrompt(message.value, message.choices, message.title)
+        self.push_screen(prompt, chosen)
+
+    @on(TermFailed)
+    def _term_failed(self, message: TermFailed) -> None:
+        self.notify(message.message, title=message.title, severity="warning", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in a look-up is a notification, never a traceback."""
+        if event.state is WorkerState.ERROR and event.worker.group == "term":
+            text = f"unexpected error: {event.worker.error!r}"
+            self.notify(text, title="Internal error", severity="error", markup=False)
 
 
 def make_app(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from textual.message import Message
 
 from assistant.answer import Answer
+from assistant.terms import Lookup, TermMatch
+from assistant.tui.termsearch import TermContext
 
 
 class AssistantReady(Message):
@@ -60,5 +62,48 @@ class AskFailed(Message):
     def __init__(self, exchange_id: str, message: str, title: str) -> None:
         super().__init__()
         self.exchange_id = exchange_id
+        self.message = message
+        self.title = title
+
+
+# -- term look-up -------------------------------------------------------------------------
+class TermRequested(Message):
+    """Look up ``text`` (a typed query, a selection, a word); with no text, open the term
+    input offering the concepts ``context`` (the conversation) mentions. With
+    ``prompt_if_missing`` an unknown text opens the input pre-filled instead of a notice."""
+
+    def __init__(
+        self, text: str | None, context: TermContext = (), *, prompt_if_missing: bool = False
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.context = context
+        self.prompt_if_missing = prompt_if_missing
+
+
+class TermFound(Message):
+    """The termbase entry to show."""
+
+    def __init__(self, lookup: Lookup) -> None:
+        super().__init__()
+        self.lookup = lookup
+
+
+class TermChoices(Message):
+    """Open the term input: ``value`` pre-filled, ``choices`` (concepts found in the text or
+    the conversation) to pick from."""
+
+    def __init__(self, value: str, choices: list[TermMatch], title: str) -> None:
+        super().__init__()
+        self.value = value
+        self.choices = choices
+        self.title = title
+
+
+class TermFailed(Message):
+    """Nothing found, a bad language, or no termbase: one line for a notification."""
+
+    def __init__(self, message: str, title: str) -> None:
+        super().__init__()
         self.message = message
         self.title = title

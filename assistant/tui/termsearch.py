@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.errors import BadInput, NotFound
-from assistant.language import fold, language_name, parse_language, strip_articles
+from assistant.language import fold, language_name, parse_language, strip_articles, typo_budget
 from assistant.pipeline import Assistant
 from assistant.terms import Concept, Lookup, Status, Term, Termbase, TermMatch, lookup_term
 
@@ -27,6 +27,10 @@ MAX_QUERY = 120
 """Longer text (a whole selected paragraph) is searched for terms, not looked up as one."""
 
 _ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
+_WORD = re.compile(r"[\w'’-]+")
+
+TermContext = tuple[tuple[str, list[str] | None], ...]
+"""Texts to find terms in, each with the languages whose terms may be inflected in it."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,16 @@ class TermIndex:
             for term in concept.term_list()
             if (folded := fold(term.text))
         ]
+        self._words = sorted({word for entry in self._entries for word in entry.words})
 
     def search(self, text: str, limit: int = 12) -> list[Candidate]:
         """The concepts ``text`` may mean, best first, one per concept.
 
-        The termbase's own look-up ranks first (exact 1.0, a typo or an inflected form 0.9,
-        its close alternatives 0.85); then terms that start with the query (0.7-0.8), have a
-        word that starts with it (0.6-0.7) or, from three letters, contain it (0.4-0.5).
+        An exact term (or concept id) scores 1.0; a term that starts with the query 0.8-0.95,
+        since the user may still be typing it; the termbase's own match for a typo or an
+        inflected form 0.75; a term with a later word that starts with the query 0.55-0.7;
+        the termbase's other close candidates 0.5; a term that contains the query (from three
+        letters) 0.4-0.5; a word that starts with it give or take a typo 0.3-0.4.
         """
         query = strip_articles(fold(text))
         if not query:
@@ -98,12 +105,13 @@ class TermIndex:
 
         found = self.termbase.lookup(text)
         if found is not None:
-            offer(found.concept, found.matched, 1.0 if found.exact else 0.9)
+            offer(found.concept, found.matched, 1.0 if found.exact else 0.75)
             for concept, term in found.alternatives:
-                offer(concept, term, 0.85)
+                offer(concept, term, 0.5)
         qwords = query.split()
+        close = [self._close_words(q) for q in qwords]
         for entry in self._entries:
-            score = _partial_score(query, qwords, entry)
+            score = _partial_score(query, qwords, close, entry)
             if score:
                 offer(entry.concept, entry.term, score)
         order = {c.id: i for i, c in enumerate(self.termbase)}
@@ -113,18 +121,42 @@ class TermIndex:
         )
         return ranked[:limit]
 
+    def _close_words(self, typed: str) -> set[str]:
+        """The words of the termbase that start with ``typed`` give or take the typos its
+        length allows (each distinct word is compared once, not once per term)."""
+        budget = typo_budget(len(typed))
+        if not budget:
+            return set()
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
 
-def _partial_score(query: str, qwords: list[str], entry: _Entry) -> float:
+        size = len(typed)
+        found = process.extract(
+            typed,
+            [word[:size] for word in self._words],
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=budget,
+            limit=None,
+        )
+        return {self._words[index] for _, _, index in found}
+
+
+def _partial_score(query: str, qwords: list[str], close: list[set[str]], entry: _Entry) -> float:
     coverage = 0.1 * len(query) / max(len(entry.folded), len(query))
     if entry.folded.startswith(query):
         whole = len(entry.folded) == len(query) or entry.folded[len(query)] == " "
-        return (0.8 if whole else 0.7) + coverage
+        return (0.85 if whole else 0.8) + coverage
     if len(qwords) == 1 and any(w.startswith(query) for w in entry.words[1:]):
         return 0.6 + coverage
     if len(qwords) > 1 and all(any(w.startswith(q) for w in entry.words) for q in qwords):
         return 0.55 + coverage
     if len(query) >= 3 and query in entry.folded:
         return 0.4 + coverage
+    if all(
+        any(w.startswith(q) or w in near for w in entry.words)
+        for q, near in zip(qwords, close, strict=True)
+    ):
+        return 0.3 + coverage  # a typo in what is typed so far: "gfit exch" for "gift exchange"
     return 0.0
 
 
@@ -145,7 +177,10 @@ class TermService:
         """The termbase snapshot of the store. NotFound when the corpus has none."""
         termbase = self.assistant.termbase
         if termbase is None or not len(termbase):
-            raise NotFound("the store has no termbase", "add termbase.yaml to the corpus, then run: liaison ingest")
+            raise NotFound(
+                "the store has no termbase",
+                "add termbase.yaml to the corpus, then run: liaison ingest",
+            )
         return termbase
 
     @property
@@ -176,17 +211,21 @@ class TermService:
         query = parse_query(raw)
         return query, self.index.search(query.text, limit) if query.text else []
 
-    def lookup(self, candidate: Candidate, query: TermQuery, others: Iterable[Candidate]) -> Lookup:
-        """The term view's content for a candidate picked from a search."""
+    @staticmethod
+    def lookup(
+        candidate: Candidate, query: str, language: str | None, others: Iterable[Candidate]
+    ) -> Lookup:
+        """The term view's content for a candidate picked from a search; the other candidates
+        are its close alternatives. ``language`` is a code checked by :meth:`language`."""
         return Lookup(
-            query=query.text,
+            query=query,
             concept=candidate.concept,
             matched=candidate.term,
             exact=candidate.exact,
             alternatives=tuple(
                 (c.concept, c.term) for c in others if c.concept.id != candidate.concept.id
             )[:5],
-            language=self.language(query.to),
+            language=language,
         )
 
     def resolve(self, raw: str) -> Lookup | list[TermMatch]:
@@ -212,7 +251,7 @@ class TermService:
             return Lookup(query.text, match.concept, match.term, False, (), language)
         if found:
             return found
-        raise NotFound(f"no term found for {_clip(query.text)!r}", self.suggestions(query.text))
+        raise NotFound(f"no term found for {clip(query.text)!r}", self.suggestions(query.text))
 
     def suggestions(self, text: str) -> str:
         """A "did you mean" hint: close terms from the index, then the termbase's fuzzy guess."""
@@ -228,7 +267,7 @@ class TermService:
             return "try another spelling, or ctrl+p to search the termbase"
         return "did you mean " + ", ".join(repr(n) for n in names[:4]) + "?"
 
-    def mentions(self, texts: Iterable[tuple[str, list[str] | None]]) -> list[TermMatch]:
+    def mentions(self, texts: TermContext) -> list[TermMatch]:
         """The termbase concepts the texts mention, first mention first, one per concept.
         Each text comes with the languages whose terms may be inflected in it (None: all)."""
         termbase = self.termbase
@@ -249,5 +288,14 @@ def distinct(matches: Iterable[TermMatch]) -> list[TermMatch]:
     return out
 
 
-def _clip(text: str, n: int = 60) -> str:
+def clip(text: str, n: int = 60) -> str:
+    """``text`` cut to ``n`` characters with an ellipsis, for titles and messages."""
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def word_at(text: str, position: int) -> str | None:
+    """The word under (or just before) the cursor at ``position``, or None."""
+    for match in _WORD.finditer(text):
+        if match.start() <= position <= match.end():
+            return match.group().strip("'’-") or None
+    return None

@@ -21,6 +21,8 @@ from assistant.markings import Handling, to_metadata
 from assistant.partners import load_registry
 from assistant.pipeline import Assistant
 from assistant.retrieve import Hit, Withheld
+from assistant.termfile import load_termbase
+from assistant.terms import Termbase
 from tests.conftest import SHIPPED
 
 LEVELS = Handling(classification="UNCLASSIFIED", originator="OWN")
@@ -96,7 +98,8 @@ class FakeAssistant(Assistant):
     ``answer`` scripts ``ask_stream`` (an Answer factory, or an exception to raise) and
     ``tokens`` the draft it streams first; ``gate`` holds ``warm`` until set, to test what
     happens before the model is ready, and ``hold`` (when cleared) holds the stream after its
-    tokens, before the final answer, to look at the draft."""
+    tokens, before the final answer, to look at the draft. ``termbase`` stands for the store's
+    termbase snapshot (None: the corpus has none)."""
 
     def __init__(
         self,
@@ -105,8 +108,10 @@ class FakeAssistant(Assistant):
         documents: int = 3,
         answer: Callable[[str, str | None], Answer] | Exception | None = None,
         tokens: tuple[str, ...] = (),
+        termbase: Termbase | None = None,
     ) -> None:
         super().__init__(Settings(store=str(store)))
+        self._fake_termbase = termbase
         docs = {f"doc-{i}": _doc(f"Document {i}", LEVELS) for i in range(1, documents + 1)}
         registry = load_registry(SHIPPED / "partners.yaml")
         self._fake_manifest = Manifest(partners=dict(registry.partners), documents=docs)
@@ -121,6 +126,10 @@ class FakeAssistant(Assistant):
     @property
     def manifest(self) -> Manifest:
         return self._fake_manifest
+
+    @property
+    def termbase(self) -> Termbase | None:
+        return self._fake_termbase
 
     def warm(self) -> None:
         self.gate.wait(timeout=10)
@@ -141,6 +150,18 @@ class FakeAssistant(Assistant):
 @pytest.fixture
 def fake(tmp_path: Path) -> FakeAssistant:
     return FakeAssistant(tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def shipped_termbase() -> Termbase:
+    """The termbase of the shipped corpus (read once; no store needed)."""
+    return load_termbase(SHIPPED / "termbase.yaml")
+
+
+@pytest.fixture
+def termed(tmp_path: Path, shipped_termbase: Termbase) -> FakeAssistant:
+    """A scripted assistant whose store holds the shipped termbase."""
+    return FakeAssistant(tmp_path / "store", termbase=shipped_termbase)
 
 
 def screen_text(app: App[Any]) -> str:

@@ -3,10 +3,12 @@ Update after an intended visual change with: pytest tests/tui --snapshot-update"
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from assistant.terms import Concept, Termbase
 from assistant.tui.app import make_app
 from tests.tui.conftest import FakeAssistant
 
@@ -19,3 +21,44 @@ async def _ready(pilot: Pilot[Any]) -> None:
 def test_initial_screen(snap_compare: Any, fake: FakeAssistant) -> None:
     app = make_app(fake.settings, assistant=fake)
     assert snap_compare(app, terminal_size=(120, 36), run_before=_ready)
+
+
+# A fixed termbase, so that the shipped one can grow without changing the picture.
+SNAPSHOT_TERMBASE = Termbase(
+    (
+        Concept(
+            id="gift-exchange",
+            subject="protocol",
+            definition="The customary exchange of modest gifts between delegations, usually of "
+            "matching value and carrying the emblem of the service or country.",
+            terms={
+                "en": ("gift exchange", "exchange of gifts"),
+                "hu": ("ajándékcsere",),
+                "de": ("Geschenkaustausch",),
+                "fr": ("échange de cadeaux",),
+            },
+        ),
+        Concept(
+            id="gift",
+            subject="hospitality",
+            definition="Gift handed to or received from a partner as a courtesy.",
+            terms={"en": ("gift", "official gift"), "hu": ("ajándék",), "de": ("Geschenk",)},
+        ),
+    )
+)
+
+
+def test_term_view(snap_compare: Any, tmp_path: Path) -> None:
+    """The term view over the chat: "ajándékcsere -> de" typed in the term input (ctrl+t)."""
+    fake = FakeAssistant(tmp_path / "store", termbase=SNAPSHOT_TERMBASE)
+    app = make_app(fake.settings, assistant=fake)
+
+    async def look_up(pilot: Pilot[Any]) -> None:
+        await _ready(pilot)
+        await pilot.press("ctrl+t")
+        await _ready(pilot)
+        await pilot.press(*"ajándékcsere -> de", "enter")
+        await _ready(pilot)
+        await _ready(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=look_up)

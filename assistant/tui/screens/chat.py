@@ -9,6 +9,9 @@ Follow-ups ("and for XMA?") are resolved by the core (:mod:`assistant.followup`)
 conversation when they are submitted; the exchange shows the question as it was asked, and a
 follow-up that moves the audience moves the selector with it. A language model's draft streams
 in dimmed and is replaced by the checked answer; the streaming itself is the core's.
+
+ctrl+t looks a term up: the text selected on the screen, else the selection or the word at the
+cursor in the question box, else it opens the term input with the terms of the latest answer.
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from assistant.tui.messages import (
     AssistantReady,
     LoadFailed,
     StoreEmpty,
+    TermRequested,
 )
+from assistant.tui.termsearch import TermContext, word_at
 from assistant.tui.widgets import (
     OWN_USE,
     AudienceSelect,
@@ -66,6 +71,7 @@ class ChatScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
         Binding("ctrl+l", "clear", "Clear"),
         Binding("f2", "focus_audience", "Audience"),
+        Binding("ctrl+t", "look_up_term", "Term"),
     ]
 
     def __init__(self, assistant: Assistant, audience: str | None = None) -> None:
@@ -299,3 +305,27 @@ class ChatScreen(Screen[None]):
 
     def action_focus_audience(self) -> None:
         self.query_one(AudienceSelect).focus()
+
+    # -- terms ------------------------------------------------------------------------
+    def action_look_up_term(self) -> None:
+        """Look up the selected text; else the word at the question box's cursor (the input
+        opens pre-filled when it is no term); else open the term input."""
+        selected = self.get_selected_text()
+        if selected and selected.strip():
+            self.post_message(TermRequested(" ".join(selected.split()), self.term_context()))
+            return
+        focused = self.focused
+        word = None
+        if isinstance(focused, Input):
+            word = focused.selected_text.strip() or word_at(focused.value, focused.cursor_position)
+        self.post_message(TermRequested(word, self.term_context(), prompt_if_missing=True))
+
+    def term_context(self) -> TermContext:
+        """The latest exchange shown for the current audience, to find terms in: the question
+        (in any language) and its answer (English terms may be inflected; others must be
+        exact). Answers hidden for this audience are never read."""
+        for exchange in reversed(self.query_one(Conversation).exchanges()):
+            if exchange.has_class("-other-audience") or exchange.answer is None:
+                continue
+            return ((exchange.question, None), (exchange.answer.text, ["en"]))
+        return ()
