@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 RANKING = ("hit_at_1", "hit_at_5", "mrr")
+CROSS_LINGUAL = ("cross_lingual_hit_at_5", "cross_lingual_min_hit_at_5")
+"""hit@5 of the questions in :data:`FOREIGN` languages, pooled and of the worst language."""
+PER_MODE = (*RANKING, *CROSS_LINGUAL)
+FOREIGN = ("hu", "de", "fr")
 ANSWERING = (
     "fact_recall",
     "abstention_precision",
@@ -92,10 +96,10 @@ class EvalSet(BaseModel):
 def parse_threshold_key(key: str) -> tuple[Mode | None, str]:
     """``hit_at_5`` -> (None, "hit_at_5"); ``dense.mrr`` -> ("dense", "mrr")."""
     mode, _, metric = key.rpartition(".")
-    if mode and (mode not in MODES or metric not in RANKING):
-        raise ValueError(f"unknown threshold {key!r}: a mode prefix takes {', '.join(RANKING)}")
-    if metric not in (*RANKING, *ANSWERING, *LATENCY):
-        known = ", ".join((*RANKING, *ANSWERING, *LATENCY))
+    if mode and (mode not in MODES or metric not in PER_MODE):
+        raise ValueError(f"unknown threshold {key!r}: a mode prefix takes {', '.join(PER_MODE)}")
+    if metric not in (*PER_MODE, *ANSWERING, *LATENCY):
+        known = ", ".join((*PER_MODE, *ANSWERING, *LATENCY))
         raise ValueError(f"unknown threshold {key!r} (known: {known}, or MODE.{RANKING[0]})")
     return (mode or None), metric
 

@@ -16,13 +16,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, cast
 
 from assistant.errors import StoreError
-from assistant.evalset import LATENCY, MODES, RANKING, EvalSet, Question, parse_threshold_key
+from assistant.evalset import (
+    CROSS_LINGUAL,
+    FOREIGN,
+    LATENCY,
+    MODES,
+    RANKING,
+    EvalSet,
+    Question,
+    parse_threshold_key,
+)
 from assistant.metrics import (
     Abstention,
+    CrossLingual,
     MarkCheck,
     abstention_scores,
     check_citations,
     citation_precision,
+    cross_lingual,
     facts_found,
     first_rank,
     hit_at,
@@ -225,6 +236,7 @@ class ThresholdCheck:
 class Summary:
     run: Run
     ranking: dict[str, Ranking]
+    cross_lingual: dict[str, CrossLingual]
     fact_recall: float | None
     citation_precision: float | None
     abstention: Abstention
@@ -246,6 +258,10 @@ class Summary:
         if name in RANKING:
             ranking = self.ranking.get(mode or "hybrid")
             return None if ranking is None else cast("float | None", getattr(ranking, name))
+        if name in CROSS_LINGUAL:
+            scores = self.cross_lingual.get(mode or "hybrid")
+            attr = name.removeprefix("cross_lingual_")
+            return None if scores is None else cast("float | None", getattr(scores, attr))
         if name.startswith("abstention_"):
             return cast("float | None", getattr(self.abstention, name.removeprefix("abstention_")))
         return cast("float | None", getattr(self, name))
@@ -264,11 +280,22 @@ def summarise(run: Run) -> Summary:
         )
         for mode in run.modes
     }
+    foreign = [r for r in answerable if r.question.language in FOREIGN]
+    crossing = {
+        mode: cross_lingual(
+            {
+                lang: [r.rank(mode) for r in foreign if r.question.language == lang]
+                for lang in FOREIGN
+            }
+        )
+        for mode in run.modes
+    }
     latencies = [r.latency_ms for r in results]
     suggested = calibrate_abstention(results, run.min_evidence)
     summary = Summary(
         run=run,
         ranking=ranking,
+        cross_lingual=crossing,
         fact_recall=_mean([r.fact_recall for r in results]),
         citation_precision=citation_precision([m for r in results for m in r.marks]),
         abstention=abstention_scores([(r.question.abstain, r.abstained) for r in results]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 SUPPORT_OVERLAP = 0.6
@@ -35,6 +35,35 @@ def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
     if not ranks:
         return None
     return sum(1.0 / r for r in ranks if r is not None) / len(ranks)
+
+
+@dataclass(frozen=True)
+class CrossLingual:
+    """Retrieval of the questions asked in other languages than the corpus's."""
+
+    n: int
+    hit_at_5: float | None
+    """Pooled over every such question."""
+    min_hit_at_5: float | None
+    """The worst language's hit@5: a pooled score must not hide one language that fails."""
+    worst: str | None
+    by_language: dict[str, float | None]
+
+
+def cross_lingual(ranks: Mapping[str, Sequence[int | None]], k: int = 5) -> CrossLingual:
+    """hit@``k`` pooled and per language, from the ranks of each language's questions."""
+    present = {lang: r for lang, r in ranks.items() if r}
+    by_language = {lang: hit_at(r, k) for lang, r in sorted(present.items())}
+    pooled = [rank for r in present.values() for rank in r]
+    scored = {lang: v for lang, v in by_language.items() if v is not None}
+    worst = min(scored, key=lambda lang: (scored[lang], lang)) if scored else None
+    return CrossLingual(
+        n=len(pooled),
+        hit_at_5=hit_at(pooled, k),
+        min_hit_at_5=None if worst is None else scored[worst],
+        worst=worst,
+        by_language=by_language,
+    )
 
 
 def _norm(text: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assistant.commands.eval  # noqa: F401 - registers `liaison eval` even before cli.py imports it
+import assistant.commands.eval  # registers `liaison eval` even before cli.py imports it
 from assistant.cli import app
 from assistant.errors import BadInput
 from assistant.evalset import Question, load_set
@@ -18,6 +18,7 @@ from assistant.metrics import (
     abstention_scores,
     check_citations,
     citation_precision,
+    cross_lingual,
     facts_found,
     first_rank,
     hit_at,
@@ -51,6 +52,16 @@ def test_hit_at_k_and_mrr() -> None:
     assert hit_at(ranks, 5) == 0.5
     assert mean_reciprocal_rank(ranks) == pytest.approx((1 + 1 / 3 + 0 + 1 / 6) / 4)
     assert hit_at([], 5) is None and mean_reciprocal_rank([]) is None
+
+
+def test_cross_lingual_pools_the_languages_and_names_the_worst() -> None:
+    scores = cross_lingual({"hu": [1, 2, None, 4], "de": [1, None], "fr": [6], "en": []})
+    assert scores.n == 7
+    assert scores.hit_at_5 == pytest.approx(4 / 7)
+    assert scores.by_language == {"de": 0.5, "fr": 0.0, "hu": 0.75}
+    assert (scores.worst, scores.min_hit_at_5) == ("fr", 0.0)
+    empty = cross_lingual({"hu": []})
+    assert (empty.n, empty.hit_at_5, empty.min_hit_at_5, empty.worst) == (0, None, None, None)
 
 
 # -- facts, abstention, latency --------------------------------------------------------------
@@ -326,6 +337,29 @@ def test_summary_scores_and_threshold_verdicts() -> None:
     failed = {c.key: c.describe() for c in summary.checks if c.status == "fail"}
     assert failed["mrr"] == "mrr = 0.444, wanted >= 0.5"
     assert failed["latency_p95_ms"].startswith("latency_p95_ms = 285.0, wanted <= 250")
+
+
+def test_cross_lingual_scores_and_thresholds_per_mode() -> None:
+    results = [
+        _result("en1", retrieved=["x"] * 5),
+        _result("hu1", language="hu"),
+        _result("hu2", language="hu", retrieved=["x"] * 5),
+        _result("de1", language="de"),
+        _result("o1", abstain=True, abstained=True, evidence=0.1, language="fr"),
+    ]
+    thresholds = {"cross_lingual_hit_at_5": 0.6, "dense.cross_lingual_min_hit_at_5": 0.6}
+    summary = summarise(_run(results, thresholds))
+    crossing = summary.cross_lingual["hybrid"]
+    # English questions and out-of-scope ones do not count: hu1, hu2 and de1 do.
+    assert crossing.n == 3 and crossing.hit_at_5 == pytest.approx(2 / 3)
+    assert (crossing.worst, crossing.min_hit_at_5) == ("hu", 0.5)
+    assert [(c.key, c.status) for c in summary.checks] == [
+        ("cross_lingual_hit_at_5", "pass"),
+        ("dense.cross_lingual_min_hit_at_5", "fail"),
+    ]
+    rows = {row[0]: row[1:] for row in assistant.commands.eval._rows(summary)[1]}
+    assert rows["hit@5 de/hu (3)"] == ["0.667"] * 3
+    assert rows["hit@5 worst language"] == ["0.500 hu"] * 3
 
 
 def test_thresholds_on_modes_not_run_or_metrics_not_measured_are_skipped() -> None:

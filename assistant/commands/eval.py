@@ -18,7 +18,7 @@ from assistant.cli import JsonOpt, StoreOpt, app
 
 if TYPE_CHECKING:
     from assistant.evaluate import Group, Progress, QuestionResult, Summary
-    from assistant.metrics import Abstention
+    from assistant.metrics import Abstention, CrossLingual
     from assistant.retrieve import Mode
 
 DEFAULT_SET = Path("tests/eval/questions.yaml")
@@ -190,6 +190,16 @@ def _rows(summary: Summary) -> tuple[list[str], list[list[str]]]:
         [label, *(_pct(getattr(summary.ranking[m], name)) for m in modes)]
         for label, name in (("hit@1", "hit_at_1"), ("hit@5", "hit_at_5"), ("MRR", "mrr"))
     ]
+    crossing = [summary.cross_lingual[m] for m in modes if m in summary.cross_lingual]
+    if crossing and crossing[0].n:
+        langs = "/".join(crossing[0].by_language)
+        rows.append([f"hit@5 {langs} ({crossing[0].n})", *(_pct(c.hit_at_5) for c in crossing)])
+        rows.append(
+            [
+                "hit@5 worst language",
+                *(f"{_pct(c.min_hit_at_5)} {c.worst or ''}".rstrip() for c in crossing),
+            ]
+        )
     return header, rows
 
 
@@ -355,6 +365,7 @@ def report_dict(summary: Summary) -> dict[str, Any]:
             m: {"n": r.n, "hit_at_1": _r(r.hit_at_1), "hit_at_5": _r(r.hit_at_5), "mrr": _r(r.mrr)}
             for m, r in summary.ranking.items()
         },
+        "cross_lingual": {m: _crossing(c) for m, c in summary.cross_lingual.items()},
         "answers": {
             "fact_recall": _r(summary.fact_recall),
             "citation_precision": _r(summary.citation_precision),
@@ -393,6 +404,16 @@ def _abstention(a: Abstention) -> dict[str, Any]:
         "abstention_recall": _r(a.recall),
         "abstention_f1": _r(a.f1),
         "abstention_counts": {"tp": a.tp, "fp": a.fp, "fn": a.fn, "tn": a.tn},
+    }
+
+
+def _crossing(c: CrossLingual) -> dict[str, Any]:
+    return {
+        "n": c.n,
+        "hit_at_5": _r(c.hit_at_5),
+        "min_hit_at_5": _r(c.min_hit_at_5),
+        "worst_language": c.worst,
+        "by_language": {lang: _r(v) for lang, v in c.by_language.items()},
     }
 
 
