@@ -1,15 +1,9 @@
 """Languages: folding and matching words across languages, detecting the language of a
-question, naming languages, and carrying a question in another language over to the English of
-the corpus with the termbase.
+question and naming languages. Carrying a question over to English is :mod:`assistant.expansion`.
 
 Matching folds case and accents everywhere and tolerates inflection with a stem-prefix rule,
 because Hungarian, German, French and Polish all inflect at the end of the word (szint ->
 szintjei, Ebene -> Ebenen, współpraca -> współpracy).
-
-The corpus is written in English while officers ask in Hungarian, German, French and the
-partners' languages. A question is detected offline, then expanded term for term with the
-termbase (plus each matched concept's English term and definition words), so that lexical and
-dense retrieval both reach the English doctrine.
 """
 
 from __future__ import annotations
@@ -19,11 +13,8 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from assistant.terms import Termbase, TermMatch
+from dataclasses import dataclass
+from typing import Any
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_WORD = re.compile(r"[^\w]+|_")
@@ -160,20 +151,22 @@ STOPWORDS = {
     "nekunk mennyi milyen kinek kivel mivel rol ban ben bol nak nek hoz hez val vel ra re "
     "tol ba be ig ert kent meg mar csak sem se volt lesz nincs nincsenek akkor amikor ahol "
     "mert pedig itt ott neki nekik en te ti onok soran utan elott alatt kozott "
-    "nelkul miatt szerint egyik minden mindig nagyon sok tobb mennyire szabad-e",
+    "nelkul miatt szerint egyik minden mindig nagyon sok tobb mennyire szabad-e vagyok "
+    "vagyunk vagytok el fel le amely amelyek amelyik legfeljebb pontosan",
     "de": "der die das den dem des ein eine einen einem einer und oder nicht ist sind war "
     "was wer wie warum wann wo welche welcher welches mit von zu zum zur im in an auf fur "
     "ich wir sie es muss mussen kann konnen darf soll sollen gibt bei uber man eines "
     "sich wenn als auch noch nur nach vor unter aus durch ohne um bis dass da hier dort "
     "sehr mehr viel viele wird werden wurde haben habe ihr ihre ihren ihrem ihrer "
     "unser unsere unseren mein meine mir mich uns dies diese dieser dieses jede jeder "
-    "jedes alle sollte sollten durfen konnte mussen",
+    "jedes alle sollte sollten durfen konnte mussen hat beim statt meisten daruber "
+    "stimmt",
     "fr": "le la les l un une des du de d et ou ne pas est sont que qu qui quoi quel quelle "
     "quels quelles comment pourquoi quand ou avec pour dans sur par je nous vous il elle "
     "ils faut peut doit y a au aux ce cette ces s se sa ses leur leurs mon ma mes "
     "notre nos votre vos en on lui me te si mais donc lorsque chez entre sans sous "
     "vers avant apres comme aussi tres tout tous toute toutes ont ai avez dois doivent "
-    "peux",
+    "peux eux etre",
     "sv": "en ett och eller inte ar var vad vem hur varfor nar vilken vilka med av till i "
     "pa for jag vi ni de det den som kan ska maste behover om",
     "es": "el la los las un una unos unas y o no es son que quien como por para cuando "
@@ -187,40 +180,15 @@ STOPWORDS = {
     "nl": "de het een en of niet is zijn was wat wie hoe waarom wanneer waar welke met van "
     "naar in op voor door ik wij we jij u hij zij moet kan mag er",
 }
-_STOP = {lang: set(fold(words).split()) for lang, words in STOPWORDS.items()}
+FOLDED_STOPWORDS = {lang: set(fold(words).split()) for lang, words in STOPWORDS.items()}
+"""The function words of each language, folded (as :func:`fold` leaves a question's words)."""
 # English words that are also function words elsewhere (German "an", "in", Polish "i", "on",
 # Italian "no") never count as evidence of English.
 _AMBIGUOUS_EN = {"a", "an", "i", "in", "on", "no"}
-_FOREIGN_MARKERS = set().union(*(_STOP[lang] for lang in _STOP if lang != "en")) - _STOP["en"]
-
-# Question words carried over to English, so the embedding of the question keeps its shape.
-_QUESTION_WORDS = {
-    "hu": {"mi": "what", "mit": "what", "mik": "what", "ki": "who", "kik": "who",
-           "hogyan": "how", "miert": "why", "mikor": "when", "hol": "where",
-           "melyik": "which", "milyen": "what kind of", "kell": "must",
-           "jelent": "mean"},
-    "de": {"was": "what", "wer": "who", "wie": "how", "warum": "why", "wann": "when",
-           "wo": "where", "welche": "which", "welcher": "which", "muss": "must",
-           "bedeutet": "mean", "heißt": "mean"},
-    "fr": {"quoi": "what", "qui": "who", "comment": "how", "pourquoi": "why",
-           "quand": "when", "quel": "which", "quelle": "which", "quels": "which",
-           "quelles": "which", "faut": "must", "doit": "must", "signifie": "mean"},
-    "sv": {"vad": "what", "vem": "who", "hur": "how", "varfor": "why", "nar": "when",
-           "vilken": "which", "vilka": "which"},
-    "es": {"que": "what", "quien": "who", "como": "how", "cuando": "when",
-           "donde": "where", "cual": "which", "cuales": "which"},
-    "pl": {"co": "what", "kto": "who", "jak": "how", "dlaczego": "why", "kiedy": "when",
-           "gdzie": "where", "ktory": "which"},
-    "it": {"cosa": "what", "chi": "who", "come": "how", "perche": "why", "quando": "when",
-           "dove": "where", "quale": "which", "quali": "which"},
-    "ru": {"что": "what", "кто": "who", "как": "how", "почему": "why", "когда": "when",
-           "где": "where", "какой": "which", "какие": "which"},
-    "nl": {"wat": "what", "wie": "who", "hoe": "how", "waarom": "why", "wanneer": "when",
-           "waar": "where", "welke": "which"},
-}  # fmt: skip
-_QUESTION_WORDS = {
-    lang: {fold(k): v for k, v in words.items()} for lang, words in _QUESTION_WORDS.items()
-}
+_FOREIGN_MARKERS = (
+    set().union(*(words for lang, words in FOLDED_STOPWORDS.items() if lang != "en"))
+    - FOLDED_STOPWORDS["en"]
+)
 
 _SOURCES_IN_ENGLISH = {
     "hu": "A források angol nyelvűek, ezért a válasz angolul idéz belőlük.",
@@ -297,7 +265,7 @@ def detect(text: str, languages: Iterable[str] | None = None, *, default: str = 
     if cyrillic > letters / 2 and "ru" in allowed:
         return Detection("ru", 1.0, "script")
     words = fold(cleaned).split()
-    english = [w for w in words if w in _STOP["en"] and w not in _AMBIGUOUS_EN]
+    english = [w for w in words if w in FOLDED_STOPWORDS["en"] and w not in _AMBIGUOUS_EN]
     if "en" in allowed and len(english) >= 2 and not any(w in _FOREIGN_MARKERS for w in words):
         return Detection("en", 1.0, "english-words")
     detector = _detector(tuple(sorted(allowed)))
@@ -365,175 +333,3 @@ def warm(languages: Iterable[str] | None = None) -> None:
     detector = _detector(allowed)
     if detector is not None:
         detector.detect_language_of("warm up the models")
-
-
-# -- cross-lingual expansion -------------------------------------------------------------------
-@dataclass(frozen=True)
-class Expansion:
-    """A question carried over to English: ``english_query`` is what retrieval should search.
-
-    ``matched_concepts`` are concept ids in order of appearance; ``matches`` say which words
-    of the question matched which term.
-    """
-
-    lang: str
-    english_query: str
-    matched_concepts: tuple[str, ...] = ()
-    matches: tuple[TermMatch, ...] = field(default=(), repr=False)
-    question: str = ""
-    units: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
-    """One entry per content word or term of the question: the English (or kept) words any
-    of which renders it. Answer evidence measures how many of them a passage covers."""
-
-    @property
-    def expanded(self) -> bool:
-        return self.english_query != self.question
-
-    @property
-    def notice(self) -> str | None:
-        """ "The sources are in English", in the question's language (None for English)."""
-        return sources_in_english(self.lang)
-
-
-_DEFINITION_WORDS = 10
-
-
-def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansion:
-    """Translate ``question`` (in ``lang``) into an English retrieval query with the termbase.
-
-    Terms are replaced longest first (case and accents folded, inflected forms accepted), each
-    by its concept's English preferred term; question words are translated and other function
-    words dropped; words the termbase does not know are kept (names, codes, numbers). Then the
-    English admitted terms and the content words of each matched definition are appended.
-    An English question is returned unchanged (its concepts are still reported).
-    """
-    lang = (lang or "en").lower()
-    if termbase is None or not len(termbase):
-        return Expansion(lang, question, question=question)
-    matches = termbase.find_in_text(question, [lang])
-    concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
-    if lang == "en":
-        return Expansion(lang, question, concepts, tuple(matches), question)
-    tokens = fold(question).split()
-    surfaces = surface_words(question)
-    if len(surfaces) != len(tokens):
-        surfaces = tokens
-    starts = {m.start: m for m in matches}
-    stop = _STOP.get(lang, set())
-    wh = _QUESTION_WORDS.get(lang, {})
-    parts: list[str] = []
-    loose: list[str] = []  # content words no whole term matched
-    units: list[tuple[str, ...]] = []
-    i = 0
-    while i < len(tokens):
-        match = starts.get(i)
-        if match is not None:
-            parts.append(match.concept.label)
-            units.append((match.surface, *match.concept.terms.get("en", ())))
-            i = match.end
-            continue
-        token = tokens[i]
-        if token in wh:
-            parts.append(wh[token])
-        elif token not in stop:
-            parts.append(surfaces[i])
-            loose.append(token)
-        i += 1
-    english = " ".join(parts)
-    extra: list[str] = []
-    present = set(fold(english).split())
-    translations = _word_translations(loose, termbase, lang, set(concepts))
-    for token in loose:
-        units.append((token, *translations.get(token, ())))
-    for words in translations.values():
-        _add_words(" ".join(words), present, extra)
-    for concept_id in concepts:
-        concept = termbase.get(concept_id)
-        if concept is None:
-            continue
-        for synonym in concept.terms.get("en", ())[1:]:
-            _add_words(synonym, present, extra)
-        words = [w for w in fold(concept.definition).split() if w not in _STOP["en"]]
-        _add_words(" ".join(words[:_DEFINITION_WORDS]), present, extra)
-    english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
-    return Expansion(lang, english_query, concepts, tuple(matches), question, tuple(units))
-
-
-_MIN_WORD = 4
-"""Shorter words are not looked up inside terms (too many false friends)."""
-
-
-def _word_translations(
-    words: list[str], termbase: Termbase, lang: str, matched: set[str]
-) -> dict[str, list[str]]:
-    """English words for single words of a question that occur inside multi-word terms.
-
-    "Zusammenarbeit" alone is no term, but it is a word of "Stufe der Zusammenarbeit" and of
-    "bilaterale Zusammenarbeit". Aligning words by position across languages is unreliable,
-    so a word found in the terms of one concept brings every content word of that concept's
-    English terms; a word found in several concepts brings the English words most of them
-    share ("cooperation"). Inflected forms match by stem prefix either way (Ebenen / Ebene,
-    együttműködés / együttműködési).
-    """
-    stop = _STOP.get(lang, set()) | _STOP["en"]
-    index: list[tuple[str, str]] = []  # (folded term word, concept id)
-    for concept in termbase:
-        for term in concept.terms.get(lang, ()):
-            for word in fold(term).split():
-                if len(word) >= _MIN_WORD and word not in stop:
-                    index.append((word, concept.id))
-    out: dict[str, list[str]] = {}
-    for word in words:
-        if len(word) < _MIN_WORD or word in out:
-            continue
-        found = {
-            cid
-            for term_word, cid in index
-            if token_matches(word, term_word) or token_matches(term_word, word)
-        }
-        if not found and lang in _COMPOUNDING:
-            found = {cid for term_word, cid in index if compound_head(word, term_word)}
-        found -= matched
-        if not found:
-            continue
-        votes: dict[str, int] = {}
-        for cid in sorted(found):
-            found_concept = termbase.get(cid)
-            english = found_concept.terms.get("en", ()) if found_concept is not None else ()
-            words_en = {w for t in english for w in fold(t).split() if w not in _STOP["en"]}
-            for w in words_en:
-                votes[w] = votes.get(w, 0) + 1
-        if len(found) == 1:
-            out[word] = sorted(votes)
-        else:
-            need = max(2, (len(found) + 1) // 2)
-            out[word] = sorted(w for w, n in votes.items() if n >= need)
-    return out
-
-
-_COMPOUNDING = frozenset({"hu", "de", "nl", "sv"})
-"""Languages that write compounds as one word (díszvendég, Arbeitsessen)."""
-
-_MIN_HEAD = 5
-
-
-def compound_head(word: str, term_word: str) -> bool:
-    """``word`` and ``term_word`` share a compound head (folded forms): "vendeg" is the head of
-    "diszvendeg", "vacsoran" (with a case ending) of "munkavacsora", and "abendessen" ends in
-    the term word "essen". Heads shorter than five letters are ignored (too many accidents)."""
-    if len(word) < _MIN_HEAD or len(term_word) < _MIN_HEAD or word == term_word:
-        return False
-    if len(word) > len(term_word):
-        return word.endswith(term_word)
-    return any(
-        len(word) - cut >= _MIN_HEAD and term_word.endswith(word[: len(word) - cut])
-        for cut in range(3)
-    )
-
-
-def _add_words(text: str, present: set[str], out: list[str]) -> None:
-    for word in text.split():
-        key = fold(word)
-        if key and key not in present and len(key) > 1:
-            present.add(key)
-            out.append(word)

@@ -13,8 +13,9 @@ from assistant.chunking import sentences
 from assistant.config import Settings, load_settings
 from assistant.embed import Embedder
 from assistant.errors import BadInput
+from assistant.expansion import Expansion, expand_query
 from assistant.gate import Audience
-from assistant.language import Expansion, detect_language, expand_query
+from assistant.language import detect_language
 from assistant.lexical import word_share
 from assistant.llm import (
     Answerer,

@@ -137,7 +137,7 @@ class SearchResult:
     """Said with the hits, e.g. that the sources are in English (for a question in another)."""
     units: tuple[tuple[str, ...], ...] = ()
     """For a question carried over from another language: its content words, each with the
-    English words that render it (see ``language.Expansion.units``); empty for English."""
+    English words that render it (see ``expansion.Expansion.units``); empty for English."""
 
 
 class Retriever:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from assistant import language
+from assistant.expansion import expand_query
 from assistant.language import (
     CORE_LANGUAGES,
     detect,
     detect_language,
-    expand_query,
     language_name,
     languages_named_in,
     parse_language,

@@ -1,0 +1,117 @@
+"""The question lexicon: everyday words of the corpus rendered from hu/de/fr to English."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.expansion import expand_query
+from assistant.lexicon import LEXICON_DIR, load_lexicon, parse_lexicon
+from assistant.terms import Termbase
+
+HU = parse_lexicon(
+    "hu",
+    [
+        "# comment",
+        "alliance\tszövetség; szövetségi rendszer",
+        "country\tország",
+        "century\tszázad",
+        "day\tnap",
+        "sun\tnap",
+        "ab\tab",
+    ],
+)
+DE = parse_lexicon(
+    "de", ["beer\tBier", "glass\tGlas", "money\tGeld", "release\tFreigabe", "check\tPrüfung"]
+)
+TERMBASE = """
+concepts:
+  - id: liaison
+    definition: Contact between services.
+    terms:
+      en: [liaison]
+      hu: [összekötés]
+      de: [Verbindung]
+      fr: [liaison]
+"""
+
+
+def test_inflected_forms_find_their_lemma() -> None:
+    assert HU.translate("szövetséget") == ["alliance"]
+    assert HU.translate("Országok") == ["country"]
+    assert HU.translate("században") == ["century"]
+
+
+def test_accents_may_be_left_out() -> None:
+    assert HU.translate("orszagok") == ["country"]
+
+
+def test_ambiguous_forms_bring_each_sense_and_short_forms_are_not_indexed() -> None:
+    assert HU.translate("nap") == ["day", "sun"]
+    assert HU.translate("ab") == []
+
+
+def test_multi_word_forms_are_left_to_the_termbase() -> None:
+    assert HU.translate("rendszer") == []
+
+
+def test_compounds_are_read_by_head_and_modifier() -> None:
+    assert DE.translate("Biergläsern") == ["beer", "glass"]
+    assert DE.translate("Freigabeprüfung") == ["release", "check"]
+    assert DE.translate("Geld") == ["money"]
+
+
+def test_unknown_words_stay_unknown() -> None:
+    assert DE.translate("Impfungen") == []
+
+
+@pytest.mark.parametrize("lang", ["hu", "de", "fr"])
+def test_a_lexicon_ships_for_each_core_language(lang: str) -> None:
+    assert (LEXICON_DIR / f"{lang}.tsv").is_file()
+    lexicon = load_lexicon(lang)
+    assert lexicon is not None and len(lexicon) > 1000
+
+
+def test_no_lexicon_for_english_or_unknown_languages() -> None:
+    assert load_lexicon("en") is None
+    assert load_lexicon("zz") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "english"),
+    [
+        ("hu", "Mely országok alkotják a szövetséget?", {"country", "alliance"}),
+        ("de", "Warum sollte ein Dienst einem anderen Geld geben?", {"money"}),
+        ("fr", "Peut-on enregistrer une réunion ?", {"record"}),
+    ],
+)
+def test_expansion_renders_everyday_words(lang: str, question: str, english: set[str]) -> None:
+    expansion = expand_query(question, _tiny_termbase(), lang)
+    words = set(expansion.english_query.lower().split())
+    assert english <= words
+    rendered = {w for unit in expansion.units for w in unit[1:]}
+    assert english <= rendered
+
+
+def _tiny_termbase() -> Termbase:
+    from assistant.termfile import parse_termbase
+
+    return parse_termbase(TERMBASE)
+
+
+def test_words_and_stems_too_short_to_tell_apart_are_not_translated() -> None:
+    lexicon = parse_lexicon("hu", ["life\télet", "law\ttörvény"])
+    assert lexicon.translate("el") == []  # "élet" stems to "él": not indexed
+    assert lexicon.translate("életet") == []
+    assert lexicon.translate("törvények") == ["law"]
+
+
+def test_endings_the_stemmer_leaves_are_read_off_a_known_stem() -> None:
+    lexicon = parse_lexicon("hu", ["draft\ttervezet", "create\tkészít", "lead\tvezet"])
+    assert lexicon.translate("tervezetét") == ["draft"]  # not "vezet" (lead) as a compound head
+    assert lexicon.translate("készíti") == ["create"]
+    assert lexicon.translate("készítményekkel") == []  # a long ending is another word
+
+
+def test_the_written_form_wins_over_a_stem_that_conflates_words() -> None:
+    lexicon = parse_lexicon("fr", ["low\tbas", "base\tbase", "basis\tbase", "database\tbase"])
+    assert lexicon.translate("bas") == ["low"]  # "bas" and "base" share the stem "bas"
