@@ -15,7 +15,7 @@ from assistant.lexical import tokenize
 from assistant.retrieve import Hit, SearchResult, Withheld
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
-EVIDENCE_WEIGHTS = (0.2, 0.4, 0.4)
+EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)
 """Evidence = weights . (best sentence relevance, question-word coverage of the top passage,
 embedding similarity of the top passage); see :meth:`ExtractiveAnswerer._evidence`."""
 
@@ -66,7 +66,7 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         *,
         max_sentences: int = 4,
-        min_evidence: float = 0.41,
+        min_evidence: float = 0.438,
         mmr_lambda: float = 0.7,
     ) -> None:
         self.embedder = embedder

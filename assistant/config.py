@@ -57,7 +57,7 @@ class AnswerSettings(BaseModel):
     backend: Literal["extractive", "llm"] = "extractive"
     """``extractive`` (default, needs nothing) or ``llm`` (see [llm])."""
     max_sentences: int = Field(4, ge=1, le=8)
-    min_evidence: float = Field(0.41, ge=0, le=1)
+    min_evidence: float = Field(0.438, ge=0, le=1)
     """Abstain when the evidence (see ExtractiveAnswerer._evidence) is below this (calibrated)."""
 
 
