@@ -26,8 +26,18 @@ from assistant.language import fold
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 
-_SNOWBALL = {"hu": "hungarian", "de": "german", "fr": "french"}
-_COMPOUNDING = frozenset({"hu", "de"})
+_SNOWBALL = {
+    "hu": "hungarian",
+    "de": "german",
+    "fr": "french",
+    "sv": "swedish",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+    "ru": "russian",
+}
+"""Languages PyStemmer stems; a lexicon in another language matches written forms only."""
+_COMPOUNDING = frozenset({"hu", "de", "nl", "sv"})
 _MIN_FORM = 3
 """Forms shorter than this are not indexed (articles and particles collide across meanings)."""
 _MIN_HEAD = 4
