@@ -113,6 +113,10 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     surfaces = surface_words(question)
     if len(surfaces) != len(tokens):
         surfaces = tokens
+    verbs = lexicon.particle_verbs(surfaces) if lexicon is not None else {}
+    # "redet ... an" is "anreden" (address), not the term "Rede" (speech) it also matches.
+    matches = [m for m in matches if not (m.start in verbs and m.end == m.start + 1)]
+    concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
     starts = {m.start: m for m in matches}
     stop = _STOP.get(lang, set())
     wh = QUESTION_WORDS.get(lang, {})
@@ -131,7 +135,9 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
         if token in wh:
             parts.append(wh[token])
         elif token not in stop:
-            english_words = lexicon.translate(surfaces[i]) if lexicon is not None else []
+            english_words = verbs.get(i) or (
+                lexicon.translate(surfaces[i]) if lexicon is not None else []
+            )
             if english_words:
                 parts.append(" ".join(english_words))
                 units.append((token, *english_words))

@@ -41,6 +41,10 @@ _COMPOUNDING = frozenset({"hu", "de", "nl", "sv"})
 _MIN_FORM = 3
 """Forms shorter than this are not indexed (articles and particles collide across meanings)."""
 _MIN_HEAD = 4
+_SEPARABLE_DE = frozenset(
+    "ab an auf aus bei ein fest fort her hin los mit nach vor weg zu zuruck zusammen".split()
+)
+"""German verb particles that stand apart at the end of a clause."""
 _MIN_PREFIX = 5
 """A stem must be this long to be read at the start of a longer word."""
 _MAX_ENDING = 4
@@ -93,6 +97,25 @@ class Lexicon:
         if not senses or len(senses) > _MAX_SENSES:
             return []
         return list(senses)
+
+    def particle_verbs(self, words: list[str]) -> dict[int, list[str]]:
+        """German separable verbs split by the sentence: in "Wie redet man ihn an?" the particle
+        ``an`` at the end belongs to ``redet`` (``anreden``, to address). Returns, by position,
+        the senses of each word that makes a known verb with the closing particle."""
+        if self.lang != "de" or len(words) < 2:
+            return {}
+        particle = fold(words[-1].lower())
+        if particle not in _SEPARABLE_DE:
+            return {}
+        found: dict[int, list[str]] = {}
+        for i, word in enumerate(words[:-1]):
+            if i and not word[:1].islower():
+                continue  # capitalised inside the sentence: a noun ("an" + "Leiter" is no verb)
+            joined = particle + word.lower()
+            senses = self._forms.get(fold(joined)) or self._stems.get(self.stem(joined))
+            if senses and len(senses) <= _MAX_SENSES:
+                found[i] = list(senses)
+        return found
 
     def _prefix(self, word: str) -> list[str] | None:
         """An inflection the stemmer does not undo: a known stem followed by a short ending

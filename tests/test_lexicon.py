@@ -115,3 +115,14 @@ def test_endings_the_stemmer_leaves_are_read_off_a_known_stem() -> None:
 def test_the_written_form_wins_over_a_stem_that_conflates_words() -> None:
     lexicon = parse_lexicon("fr", ["low\tbas", "base\tbase", "basis\tbase", "database\tbase"])
     assert lexicon.translate("bas") == ["low"]  # "bas" and "base" share the stem "bas"
+
+
+def test_a_german_verb_particle_at_the_end_joins_its_verb() -> None:
+    lexicon = parse_lexicon(
+        "de", ["address\tanreden", "speech\tRede", "letter\tBrief", "guidance\tAnleitung"]
+    )
+    words = ["Wie", "redet", "man", "den", "Leiter", "im", "Brief", "an"]
+    assert lexicon.particle_verbs(words) == {1: ["address"]}  # not "Leiter" -> "Anleitung"
+    assert lexicon.particle_verbs(["Redet", "man", "ihn", "an"]) == {0: ["address"]}
+    assert lexicon.particle_verbs(["Wie", "redet", "man"]) == {}
+    assert HU.particle_verbs(["szövetség", "an"]) == {}
