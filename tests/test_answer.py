@@ -3,9 +3,9 @@ another language."""
 
 from __future__ import annotations
 
-from assistant.answer import ExtractiveAnswerer
-from assistant.markings import Handling, to_metadata
-from assistant.retrieve import Hit, SearchResult
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.corpus.markings import Handling, to_metadata
+from assistant.retrieval.hybrid import Hit, SearchResult
 from tests.fakes import FakeEmbedder
 
 PASSAGE = Hit(

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import assistant.commands.check  # noqa: F401  (registers `check` on the app)
-from assistant.cli import app
+import assistant.cli.check  # noqa: F401  (registers `check` on the app)
+from assistant.cli.app import app
+from assistant.corpus.markings import Handling, Level
+from assistant.corpus.partners import Partner
 from assistant.errors import NotFound
-from assistant.manifest import DocEntry, Manifest, Portion, save_manifest
-from assistant.markings import Handling, Level
-from assistant.partners import Partner
-from assistant.policy import Outcome, decide
-from assistant.release import BANNER, check_document, sentence
+from assistant.index.manifest import DocEntry, Manifest, Portion, save_manifest
+from assistant.policy.checks import BANNER, check_document, sentence
+from assistant.policy.rules import Outcome, decide
 from tests.spec import SPEC_RULE_IDS
 
 runner = CliRunner()
@@ -341,8 +341,8 @@ def test_check_loads_neither_model_nor_store(store: Path, tmp_path: Path) -> Non
     """`check` reads the manifest only: no torch, no sentence-transformers, no chromadb."""
     probe = (
         "import sys\n"
-        "import assistant.commands.check\n"
-        "from assistant.cli import main\n"
+        "import assistant.cli.check\n"
+        "from assistant.cli.app import main\n"
         "sys.argv = ['liaison'] + sys.argv[1:]\n"
         "try:\n    main()\n"
         "except SystemExit:\n    pass\n"
@@ -387,7 +387,7 @@ def test_shipped_threat_assessment(shipped_store: Path, monkeypatch: pytest.Monk
 
 @pytest.mark.integration
 def test_shipped_money_laundering_to_xbo(shipped_store: Path) -> None:
-    from assistant.manifest import load_manifest
+    from assistant.index.manifest import load_manifest
 
     result = check_document(
         load_manifest(str(shipped_store)), "money-laundering-cooperation", "XBO", TODAY
@@ -401,7 +401,7 @@ def test_shipped_money_laundering_to_xbo(shipped_store: Path) -> None:
 
 
 def test_documents_named_by_id_title_words_or_partner() -> None:
-    from assistant.release import documents_named
+    from assistant.policy.checks import documents_named
 
     m = _manifest()
     registry = m.registry()

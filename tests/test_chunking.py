@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from assistant.chunking import chunk_document, sentences
-from assistant.corpus import load_corpus
+from assistant.corpus.chunking import chunk_document, sentences
+from assistant.corpus.loader import load_corpus
 from tests.conftest import make_corpus
 
 FRONT = """id: long-doc

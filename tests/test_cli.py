@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.app import app
 from tests.conftest import make_corpus, write_doc
 
 runner = CliRunner()
@@ -22,7 +22,7 @@ def _front(doc_id: str) -> str:
 
 
 def test_ingest_json_counts_and_exit_2_on_bad_input(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from assistant import index
+    from assistant.index import sync as index
     from tests.fakes import FakeEmbedder, MemoryStore
 
     store = MemoryStore()

@@ -32,7 +32,7 @@ print(json.dumps({"imported": names, "modules": sorted(sys.modules)}))
 
 IMPORT_CLI = """
 import json, sys
-import assistant.cli
+import assistant.cli.app
 print(json.dumps({"modules": sorted(sys.modules)}))
 """
 
@@ -61,15 +61,20 @@ def test_core_modules_never_import_textual() -> None:
     result = _run(IMPORT_CORE)
     imported = result["imported"]
     # The walk really covered the core, including subpackages.
-    for name in ("assistant.cli", "assistant.pipeline", "assistant.gate", "assistant.render"):
+    for name in (
+        "assistant.cli.app",
+        "assistant.service",
+        "assistant.policy.gate",
+        "assistant.cli.render",
+    ):
         assert name in imported
-    assert any(name.startswith("assistant.commands.") for name in imported)
+    assert any(name.startswith("assistant.cli.") for name in imported)
     assert not any(name.startswith("assistant.tui") for name in imported)
     assert _loaded(result["modules"], "textual") == []
 
 
 def test_cli_import_is_light() -> None:
     modules = _run(IMPORT_CLI)["modules"]
-    assert "assistant.cli" in modules
+    assert "assistant.cli.app" in modules
     for top in HEAVY:
-        assert _loaded(modules, top) == [], f"import assistant.cli loaded {top}"
+        assert _loaded(modules, top) == [], f"import assistant.cli.app loaded {top}"

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from assistant.corpus import load_corpus
-from assistant.markings import Level
+from assistant.corpus.loader import load_corpus
+from assistant.corpus.markings import Level
 from tests.conftest import make_corpus, write_doc
 
 GOOD = """id: good-doc

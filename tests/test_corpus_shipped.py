@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.corpus import Kind, load_corpus
-from assistant.markings import OWN
+from assistant.corpus.loader import Kind, load_corpus
+from assistant.corpus.markings import OWN
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assistant.commands.eval  # registers `liaison eval` even before cli.py imports it
-from assistant.cli import app
+import assistant.cli.eval  # registers `liaison eval` even before cli.py imports it
+from assistant.cli.app import app
 from assistant.errors import BadInput
-from assistant.evalset import Question, load_set
-from assistant.evaluate import QuestionResult, Run, calibrate_abstention, run_eval, summarise
-from assistant.metrics import (
+from assistant.eval.evalset import Question, load_set
+from assistant.eval.metrics import (
     abstention_scores,
     check_citations,
     citation_precision,
@@ -25,6 +24,7 @@ from assistant.metrics import (
     mean_reciprocal_rank,
     percentile,
 )
+from assistant.eval.run import QuestionResult, Run, calibrate_abstention, run_eval, summarise
 
 SMOKE = Path(__file__).resolve().parent / "eval" / "smoke.yaml"
 FULL = Path(__file__).resolve().parent / "eval" / "questions.yaml"
@@ -357,7 +357,7 @@ def test_cross_lingual_scores_and_thresholds_per_mode() -> None:
         ("cross_lingual_hit_at_5", "pass"),
         ("dense.cross_lingual_min_hit_at_5", "fail"),
     ]
-    rows = {row[0]: row[1:] for row in assistant.commands.eval._rows(summary)[1]}
+    rows = {row[0]: row[1:] for row in assistant.cli.eval._rows(summary)[1]}
     assert rows["hit@5 de/hu (3)"] == ["0.667"] * 3
     assert rows["hit@5 worst language"] == ["0.500 hu"] * 3
 
@@ -387,7 +387,7 @@ def test_smoke_set_meets_its_thresholds(shipped) -> None:  # type: ignore[no-unt
 def test_cli_eval_json_out_and_exit_codes(  # type: ignore[no-untyped-def]
     tmp_path: Path, shipped_store: Path, embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant import pipeline
+    from assistant import service as pipeline
 
     def make(settings=None, **_):  # type: ignore[no-untyped-def]
         return pipeline.Assistant(settings, embedder=embedder)
@@ -430,7 +430,7 @@ def test_cli_bad_arguments_exit_2_before_loading_anything(tmp_path: Path) -> Non
 def test_empty_store_is_a_clear_error_before_any_model_work(tmp_path: Path) -> None:
     from assistant.config import Settings
     from assistant.errors import StoreError
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
     from tests.fakes import FakeEmbedder
 
     embedder = FakeEmbedder()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followup import Conversation, Resolved, replace_partner, resolve
-from assistant.partners import Partner, Registry
+from assistant.answer.followup import Conversation, Resolved, replace_partner, resolve
+from assistant.corpus.partners import Partner, Registry
 
 REGISTRY = Registry(
     partners={

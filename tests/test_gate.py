@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from assistant.gate import Audience, admit
-from assistant.markings import Handling, Level, to_metadata
-from assistant.partners import Partner, Registry
-from assistant.retrieve import Hit, Retriever
-from assistant.store import StoredChunk
+from assistant.corpus.markings import Handling, Level, to_metadata
+from assistant.corpus.partners import Partner, Registry
+from assistant.index.store import StoredChunk
+from assistant.policy.gate import Audience, admit
+from assistant.retrieval.hybrid import Hit, Retriever
 from tests.conftest import make_corpus
 
 pytestmark = pytest.mark.integration
@@ -70,7 +70,7 @@ DOCS = {
 @pytest.fixture(scope="module")
 def gate_store(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
     from assistant.config import Settings
-    from assistant.index import sync
+    from assistant.index.sync import sync
 
     root = tmp_path_factory.mktemp("gate")
     corpus = make_corpus(root / "corpus", DOCS)
@@ -85,7 +85,7 @@ def gate_store(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
 @pytest.fixture
 def make(gate_store: Path, embedder: Any) -> Iterator[Any]:
     from assistant.config import Settings
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
 
     def build(**settings: Any) -> Assistant:
         return Assistant(

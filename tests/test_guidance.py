@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.guidance import (
+from assistant.corpus.partners import Interpreter, Partner, Registry, load_registry
+from assistant.language.detect import language_name
+from assistant.language.guidance import (
     INTERPRETERS_DOC,
     LANGUAGE_DOC,
     GuidanceAnswer,
     answer_language_question,
     language_plan,
 )
-from assistant.language import language_name
-from assistant.partners import Interpreter, Partner, Registry, load_registry
-from assistant.termfile import TERMBASE_FILE, load_termbase
-from assistant.terms import Termbase
+from assistant.language.termbase import Termbase
+from assistant.language.termfile import TERMBASE_FILE, load_termbase
 from tests.conftest import SHIPPED
 
 RAW: dict[str, dict[str, Any]] = yaml.safe_load(

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import index
 from assistant.config import Settings
-from assistant.index import sync
-from assistant.manifest import load_manifest
+from assistant.index import sync as index
+from assistant.index.manifest import load_manifest
+from assistant.index.sync import sync
 from tests.conftest import make_corpus, write_doc
 from tests.fakes import FakeEmbedder, MemoryStore
 

@@ -2,7 +2,7 @@
 
 import re
 
-from assistant.retrieve import Filters
+from assistant.retrieval.hybrid import Filters
 
 SPEC_CITATION_KEYS = {
     "n",
@@ -60,7 +60,7 @@ def test_clearance_bounds_search(shipped) -> None:  # type: ignore[no-untyped-de
 
 
 def test_audience_sees_only_releasable_passages(shipped) -> None:  # type: ignore[no-untyped-def]
-    from assistant.policy import decide
+    from assistant.policy.rules import decide
 
     aud = shipped.audience("XTA")
     result = shipped.search("money laundering pilot joint operation", audience="XTA", k=10)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import language
-from assistant.expansion import expand_query
-from assistant.language import (
+from assistant.language import detect as language
+from assistant.language.detect import (
     CORE_LANGUAGES,
     detect,
     detect_language,
@@ -16,8 +15,9 @@ from assistant.language import (
     parse_language,
     sources_in_english,
 )
-from assistant.termfile import TERMBASE_FILE, load_termbase
-from assistant.terms import Termbase
+from assistant.language.expansion import expand_query
+from assistant.language.termbase import Termbase
+from assistant.language.termfile import TERMBASE_FILE, load_termbase
 from tests.conftest import SHIPPED
 
 

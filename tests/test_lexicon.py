@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.expansion import expand_query
-from assistant.lexicon import LEXICON_DIR, load_lexicon, parse_lexicon
-from assistant.terms import Termbase
+from assistant.language.expansion import expand_query
+from assistant.language.lexicon import LEXICON_DIR, load_lexicon, parse_lexicon
+from assistant.language.termbase import Termbase
 
 HU = parse_lexicon(
     "hu",
@@ -93,7 +93,7 @@ def test_expansion_renders_everyday_words(lang: str, question: str, english: set
 
 
 def _tiny_termbase() -> Termbase:
-    from assistant.termfile import parse_termbase
+    from assistant.language.termfile import parse_termbase
 
     return parse_termbase(TERMBASE)
 

@@ -15,11 +15,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
-from assistant.answer import ExtractiveAnswerer
-from assistant.config import Settings
-from assistant.errors import BackendError, ConfigError
-from assistant.gate import Audience
-from assistant.llm import (
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.llm import (
     REFUSED_NOTICE,
     UNGROUNDED_NOTICE,
     DoneEvent,
@@ -32,9 +29,12 @@ from assistant.llm import (
     split_sentences,
     stream_answer,
 )
-from assistant.markings import Handling, Level, to_metadata
-from assistant.partners import Partner, Registry
-from assistant.retrieve import Hit, SearchResult
+from assistant.config import Settings
+from assistant.corpus.markings import Handling, Level, to_metadata
+from assistant.corpus.partners import Partner, Registry
+from assistant.errors import BackendError, ConfigError
+from assistant.policy.gate import Audience
+from assistant.retrieval.hybrid import Hit, SearchResult
 from tests.fakes import FakeEmbedder
 
 ENDPOINT = "http://127.0.0.1:8080/v1"
@@ -421,8 +421,8 @@ def test_real_ollama_client_unreachable_falls_back() -> None:
 @pytest.mark.allow_hosts(["127.0.0.1"])  # ChatOpenAI probes socket options when built
 def test_real_openai_client_sends_the_classic_max_tokens() -> None:
     pytest.importorskip("langchain_openai", reason="the [llm] extra is not installed")
+    from assistant.answer.llm import MAX_TOKENS, build_chat_model
     from assistant.config import LLMSettings
-    from assistant.llm import MAX_TOKENS, build_chat_model
 
     model: Any = build_chat_model(LLMSettings())
     payload = model._get_request_payload("question")
@@ -432,8 +432,8 @@ def test_real_openai_client_sends_the_classic_max_tokens() -> None:
 
 def test_real_ollama_client_is_built_without_connecting() -> None:
     pytest.importorskip("langchain_ollama", reason="the [llm] extra is not installed")
+    from assistant.answer.llm import build_chat_model
     from assistant.config import LLMSettings
-    from assistant.llm import build_chat_model
 
     model = build_chat_model(
         LLMSettings(provider="ollama", model="gemma3:270m", base_url="http://127.0.0.1:11434")

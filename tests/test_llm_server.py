@@ -32,8 +32,7 @@ pytest.importorskip("langchain_openai", reason="the [llm] extra is not installed
 
 import httpx  # noqa: E402
 
-from assistant.config import Settings  # noqa: E402
-from assistant.llm import (  # noqa: E402
+from assistant.answer.llm import (  # noqa: E402
     REFUSED_NOTICE,
     UNGROUNDED_NOTICE,
     DoneEvent,
@@ -45,6 +44,7 @@ from assistant.llm import (  # noqa: E402
     split_sentences,
     stream_answer,
 )
+from assistant.config import Settings  # noqa: E402
 from tests.fakes import FakeEmbedder  # noqa: E402
 from tests.test_llm import DENIED, PASSAGES, audience, result  # noqa: E402
 
@@ -129,7 +129,7 @@ def server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture(autouse=True)
 def _short_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("assistant.llm.MAX_TOKENS", ANSWER_TOKENS)
+    monkeypatch.setattr("assistant.answer.llm.MAX_TOKENS", ANSWER_TOKENS)
 
 
 def answerer_for(url: str, partner: str | None = "XBO") -> LLMAnswerer:

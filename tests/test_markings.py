@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from assistant.markings import (
+from assistant.corpus.markings import (
     UNMARKED,
     Handling,
     Level,

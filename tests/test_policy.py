@@ -13,9 +13,16 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from assistant.markings import Handling, Level, parse_portion
-from assistant.partners import Partner, Registry
-from assistant.policy import Decision, Outcome, decide, most_restrictive, visible, within_clearance
+from assistant.corpus.markings import Handling, Level, parse_portion
+from assistant.corpus.partners import Partner, Registry
+from assistant.policy.rules import (
+    Decision,
+    Outcome,
+    decide,
+    most_restrictive,
+    visible,
+    within_clearance,
+)
 from tests.spec import SPEC_RULE_IDS
 
 TODAY = dt.date(2026, 10, 1)

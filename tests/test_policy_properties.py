@@ -34,9 +34,9 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.markings import OWN, Consent, Handling, Level, Tlp
-from assistant.partners import Partner, Registry
-from assistant.policy import Decision, Outcome, decide, most_restrictive
+from assistant.corpus.markings import OWN, Consent, Handling, Level, Tlp
+from assistant.corpus.partners import Partner, Registry
+from assistant.policy.rules import Decision, Outcome, decide, most_restrictive
 
 TODAY = dt.date(2026, 10, 1)
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
+from assistant.corpus.markings import Handling, Level
+from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput
-from assistant.gate import Audience
-from assistant.markings import Handling, Level
-from assistant.partners import load_registry
-from assistant.policy import Outcome, decide, visible, within_clearance
+from assistant.policy.gate import Audience
+from assistant.policy.rules import Outcome, decide, visible, within_clearance
 from tests.conftest import make_corpus
 from tests.spec import SPEC_RULE_IDS
 
@@ -299,7 +299,7 @@ def _query(portion: Portion) -> str:
 @pytest.fixture(scope="module")
 def redteam(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> dict[str, Any]:
     from assistant.config import Settings
-    from assistant.index import sync
+    from assistant.index.sync import sync
 
     root = tmp_path_factory.mktemp("redteam")
     corpus = make_corpus(root / "corpus", {f"{doc.doc_id}.md": _markdown(doc) for doc in DOCS})
@@ -313,9 +313,9 @@ def redteam(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> dict[str
 
 @pytest.fixture
 def assistant(redteam: dict[str, Any], embedder: Any) -> Any:
+    from assistant.answer.routes.release import route
     from assistant.config import Settings
-    from assistant.pipeline import Assistant
-    from assistant.sharing import route
+    from assistant.service import Assistant
 
     a = Assistant(Settings(store=str(redteam["store"]), today=TODAY.isoformat()), embedder=embedder)
     if route not in a.routes:
@@ -375,7 +375,7 @@ def _assert_recall(seen: set[str], allowed: set[str], what: str) -> None:
 
 def test_the_corpus_covers_every_rule_and_the_store_agrees(redteam: dict[str, Any]) -> None:
     """The red-team corpus exercises every rule, and ingest read every marking as written."""
-    from assistant.manifest import load_manifest
+    from assistant.index.manifest import load_manifest
 
     registry = redteam["registry"]
     rules = {

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from assistant.answer import Answer
-from assistant.chunking import sentences
-from assistant.gate import admit
-from assistant.metrics import check_citations
-from assistant.partners import load_registry
-from assistant.releasequestion import parse_release_question
-from assistant.retrieve import Filters
-from assistant.sharing import DOCTRINE, route
+from assistant.answer.extractive import Answer
+from assistant.answer.routes.release import DOCTRINE, route
+from assistant.corpus.chunking import sentences
+from assistant.corpus.partners import load_registry
+from assistant.eval.metrics import check_citations
+from assistant.policy.gate import admit
+from assistant.policy.questions import parse_release_question
+from assistant.retrieval.hybrid import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = load_registry(ROOT / "corpus" / "partners.yaml")
@@ -80,7 +80,7 @@ def test_other_questions_are_left_alone(question: str) -> None:
 @pytest.fixture
 def assistant(shipped_store: Path, embedder: Any) -> Any:
     from assistant.config import Settings
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
 
     a = Assistant(Settings(store=str(shipped_store), today=TODAY), embedder=embedder)
 
@@ -218,7 +218,7 @@ def test_not_a_release_question_falls_through(assistant: Any) -> None:
 @pytest.mark.integration
 def test_through_ask_with_the_route_registered(shipped_store: Path, embedder: Any) -> None:
     from assistant.config import Settings
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
 
     a = Assistant(Settings(store=str(shipped_store), today=TODAY), embedder=embedder)
     a.routes.append(route)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assistant.commands.term  # noqa: F401  (registers the commands)
-from assistant.cli import app
-from assistant.tbx import ADMITTED, PREFERRED, TBX_NS, XML_LANG, export_tbx, parse_tbx
-from assistant.termfile import TERMBASE_FILE, TermbaseError, load_termbase, parse_termbase
-from assistant.terms import Concept, Termbase
+import assistant.cli.term  # noqa: F401  (registers the commands)
+from assistant.cli.app import app
+from assistant.language.tbx import ADMITTED, PREFERRED, TBX_NS, XML_LANG, export_tbx, parse_tbx
+from assistant.language.termbase import Concept, Termbase
+from assistant.language.termfile import TERMBASE_FILE, TermbaseError, load_termbase, parse_termbase
 from tests.conftest import SHIPPED
 from tests.test_terms import SAMPLE_YAML
 

@@ -12,11 +12,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import assistant.commands.term  # noqa: F401  (registers the command)
-from assistant.cli import app
+import assistant.cli.term  # noqa: F401  (registers the command)
+from assistant.cli.app import app
 from assistant.errors import BadInput, NotFound
-from assistant.language import fold
-from assistant.termfile import (
+from assistant.language.detect import fold
+from assistant.language.termbase import Status, Termbase, lookup_term
+from assistant.language.termfile import (
     SNAPSHOT_FILE,
     TERMBASE_FILE,
     TermbaseError,
@@ -26,7 +27,6 @@ from assistant.termfile import (
     parse_termbase,
     save_termbase_snapshot,
 )
-from assistant.terms import Status, Termbase, lookup_term
 from tests.conftest import SHIPPED, make_corpus
 
 CORE = ("en", "hu", "de", "fr")
@@ -433,8 +433,8 @@ def test_term_lookup_stays_light() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "import assistant.commands.term\n"
-        "from assistant.cli import app\n"
+        "import assistant.cli.term\n"
+        "from assistant.cli.app import app\n"
         f"r = CliRunner().invoke(app, ['term', 'összekötő tiszt', '--corpus', {str(SHIPPED)!r}])\n"
         "assert r.exit_code == 0, r.output\n"
         "heavy = ('torch', 'chromadb', 'sentence_transformers', 'lingua', 'textual')\n"

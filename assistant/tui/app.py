@@ -13,13 +13,13 @@ from textual.worker import Worker, WorkerState
 
 from assistant.config import Settings
 from assistant.errors import LiaisonError, NotFound
-from assistant.pipeline import Assistant
-from assistant.terms import Lookup
+from assistant.language.termbase import Lookup
+from assistant.language.termsearch import TermContext, TermService, clip
+from assistant.service import Assistant
 from assistant.tui.commands import TermCommands
 from assistant.tui.messages import TermChoices, TermFailed, TermFound, TermRequested
 from assistant.tui.screens import ChatScreen
 from assistant.tui.screens.term import TermPrompt, TermScreen
-from assistant.tui.termsearch import TermContext, TermService, clip
 
 
 class LiaisonApp(App[None]):

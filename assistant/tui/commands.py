@@ -16,10 +16,10 @@ from textual.content import Content
 from textual.markup import escape
 
 from assistant.errors import LiaisonError, NotFound
-from assistant.language import language_name
-from assistant.terms import Lookup
+from assistant.language.detect import language_name
+from assistant.language.termbase import Lookup
+from assistant.language.termsearch import Candidate, TermService
 from assistant.tui.messages import TermFailed, TermFound
-from assistant.tui.termsearch import Candidate, TermService
 
 HELP_CLIP = 100
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from assistant.answer import Answer
-from assistant.terms import Lookup, TermMatch
-from assistant.tui.termsearch import TermContext
+from assistant.answer.extractive import Answer
+from assistant.language.termbase import Lookup, TermMatch
+from assistant.language.termsearch import TermContext
 
 
 class AssistantReady(Message):

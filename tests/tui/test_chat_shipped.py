@@ -6,10 +6,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown
 
-from assistant.chunking import sentences
 from assistant.config import Settings
-from assistant.markings import from_metadata
-from assistant.pipeline import Assistant
+from assistant.corpus.chunking import sentences
+from assistant.corpus.markings import from_metadata
+from assistant.service import Assistant
 from assistant.tui.app import LiaisonApp, make_app
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.widgets import AudienceSelect, Exchange, SourcesPanel, StatusLine

@@ -34,7 +34,7 @@ async def test_chat_screen_leaks_nothing(
     audience: str | None,
 ) -> None:
     from assistant.config import Settings
-    from assistant.pipeline import Assistant
+    from assistant.service import Assistant
 
     assistant = Assistant(
         Settings(store=str(redteam["store"]), today=TODAY.isoformat()), embedder=embedder

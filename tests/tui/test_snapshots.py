@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from assistant.terms import Concept, Termbase
+from assistant.language.termbase import Concept, Termbase
 from assistant.tui.app import make_app
 from tests.tui.conftest import FakeAssistant
 

@@ -8,8 +8,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 import assistant.tui
-from assistant.answer import Answer
-from assistant.retrieve import Withheld
+from assistant.answer.extractive import Answer
+from assistant.retrieval.hybrid import Withheld
 from assistant.tui.widgets import SourcesPanel
 from assistant.tui.widgets.sources import NO_SOURCES, Citation, WithheldItem
 from tests.tui.conftest import CONTACTS, LEVELS, make_hit, sample_answer
@@ -107,7 +107,7 @@ async def test_abstention_titles_closest_sources_and_replaces_previous() -> None
 
 
 async def test_unmarked_and_foreign_banners() -> None:
-    from assistant.markings import Handling
+    from assistant.corpus.markings import Handling
 
     app = Host()
     async with app.run_test(size=(60, 30)) as pilot:

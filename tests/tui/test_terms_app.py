@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.selection import Selection
 from textual.widgets import Input, Markdown, OptionList, Static
 
-from assistant.answer import Answer
-from assistant.terms import Termbase
+from assistant.answer.extractive import Answer
+from assistant.language.termbase import Termbase
 from assistant.tui.app import LiaisonApp, make_app
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.screens.term import TermPrompt, TermRow, TermScreen

@@ -7,7 +7,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from assistant.pipeline import Assistant
+from assistant.service import Assistant
 from assistant.tui.app import make_app
 from assistant.tui.screens.term import TermPrompt, TermScreen
 

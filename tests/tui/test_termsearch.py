@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import BadInput, NotFound
-from assistant.terms import Lookup, Termbase
-from assistant.tui.termsearch import TermIndex, TermQuery, TermService, parse_query, word_at
+from assistant.language.termbase import Lookup, Termbase
+from assistant.language.termsearch import TermIndex, TermQuery, TermService, parse_query, word_at
 from tests.tui.conftest import FakeAssistant
 
 

@@ -29,10 +29,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select
 from textual.worker import Worker, WorkerState
 
-from assistant import followup
+from assistant.answer import followup
+from assistant.answer.llm import AnswerEvent, TokenEvent, final_answer
 from assistant.errors import LiaisonError
-from assistant.llm import AnswerEvent, TokenEvent, final_answer
-from assistant.pipeline import Assistant
+from assistant.language.termsearch import TermContext, word_at
+from assistant.service import Assistant
 from assistant.tui.messages import (
     AnswerReady,
     AnswerToken,
@@ -42,7 +43,6 @@ from assistant.tui.messages import (
     StoreEmpty,
     TermRequested,
 )
-from assistant.tui.termsearch import TermContext, word_at
 from assistant.tui.widgets import (
     OWN_USE,
     AudienceSelect,

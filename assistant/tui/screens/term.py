@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.language import language_name
-from assistant.terms import Lookup, TermMatch
+from assistant.language.detect import language_name
+from assistant.language.termbase import Lookup, TermMatch
 
 TERM_PLACEHOLDER = "a term in any language: ajándék, gift -> hu, Verbindungsbeamter -> fr"
 TERM_VIEW_HELP = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Select
 
-from assistant.partners import Registry
+from assistant.corpus.partners import Registry
 
 OWN_USE = "-"
 """The selector's value for "no partner audience" (a Select value cannot be None)."""

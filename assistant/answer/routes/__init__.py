@@ -1,0 +1,1 @@
+"""Question handlers tried before retrieval: release questions and language questions."""

@@ -1,0 +1,1 @@
+"""What a document is: handling markings, the partner registry, the Markdown reader and chunking."""

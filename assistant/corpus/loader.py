@@ -1,0 +1,409 @@
+"""Reading a corpus: Markdown documents with YAML front matter, split into marked sections.
+
+Bad input never stops a load. Each broken file becomes a :class:`Problem` (path, line, reason)
+and everything else is returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assistant.corpus.markings import UNMARKED, Handling, MarkingError, parse_portion, partner_code
+from assistant.corpus.partners import Registry, load_registry
+from assistant.errors import BadInput
+
+PARTNERS_FILE = "partners.yaml"
+_ID = re.compile(r"^[a-z0-9-]+$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+class Kind(StrEnum):
+    DOCTRINE = "doctrine"
+    PROCEDURE = "procedure"
+    ETIQUETTE = "etiquette"
+    PARTNER_NOTE = "partner-note"
+    GLOSSARY = "glossary"
+    LESSON = "lesson"
+
+
+class QuizItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str
+    choices: tuple[str, ...]
+    answer: str
+    source: str
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> QuizItem:
+        if len(self.choices) < 2:
+            raise ValueError("a quiz question needs at least two choices")
+        if self.answer not in self.choices:
+            raise ValueError(f"quiz answer {self.answer!r} is not one of its choices")
+        return self
+
+
+class FrontMatter(BaseModel):
+    """The front matter of one document (SPEC section 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str = Field(min_length=1)
+    kind: Kind
+    partner: str | None = None
+    topics: tuple[str, ...] = ()
+    language: str = "en"
+    reviewed: dt.date
+    handling: Handling | None = None
+    order: int | None = Field(None, ge=1)
+    quiz: tuple[QuizItem, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"id {value!r} must be lower-case letters, digits and '-'")
+        return value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("partner", mode="before")
+    @classmethod
+    def _partner(cls, value: object) -> str | None:
+        return None if value is None else partner_code(value, "partner")
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _topics(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple):
+            raise ValueError("topics must be a list")
+        return tuple(str(v).strip().lower() for v in value)
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: object) -> object:
+        if isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            return value.strip().lower()
+        raise ValueError(f"language {value!r} must be a two-letter ISO 639-1 code")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text under one heading. ``path`` holds the titles from the top heading down;
+    ``handling`` is the portion's full handling (banner plus the heading's marking)."""
+
+    path: tuple[str, ...]
+    handling: Handling
+    text: str
+    line: int
+
+    @property
+    def title(self) -> str:
+        return " > ".join(self.path)
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: FrontMatter
+    path: Path
+    source: str  # the path shown to users, e.g. "corpus/doctrine/levels.md"
+    sections: tuple[Section, ...]
+    digest: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def banner(self) -> Handling:
+        return self.meta.handling or UNMARKED
+
+    def portions(self) -> list[tuple[str, Handling]]:
+        """Distinct (section title, handling) of the document, banner first."""
+        out: list[tuple[str, Handling]] = [("(banner)", self.banner)]
+        out += [(s.title or "(untitled)", s.handling) for s in self.sections]
+        return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "reason": self.reason}
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass
+class CorpusLoad:
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    registry: Registry | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    registry_digest: str = ""
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def discover(root: Path) -> list[Path]:
+    """Every document file under ``root``: ``*.md`` except README.md and hidden/underscore names."""
+    if root.is_file():
+        return [root]
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).parts
+        if any(part.startswith((".", "_")) for part in rel):
+            continue
+        if path.name.lower() == "readme.md":
+            continue
+        found.append(path)
+    return found
+
+
+def load_corpus(roots: list[Path]) -> CorpusLoad:
+    """Load every document under ``roots`` and the registry of the first root that has one."""
+    load = CorpusLoad(root=roots[0])
+    for root in roots:
+        if not root.exists():
+            load.problems.append(Problem(display_path(root), 0, "no such file or folder"))
+            continue
+        registry_file = (root if root.is_dir() else root.parent) / PARTNERS_FILE
+        if load.registry is None and registry_file.is_file():
+            try:
+                load.registry = load_registry(registry_file)
+                load.registry_digest = _digest(registry_file.read_bytes())
+            except BadInput as exc:
+                load.problems.append(Problem(display_path(registry_file), 0, exc.message))
+        base = root if root.is_dir() else root.parent
+        for path in discover(root):
+            _load_file(path, base, load)
+    _reject_duplicates(load)
+    _check_references(load)
+    return load
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _load_file(path: Path, base: Path, load: CorpusLoad) -> None:
+    shown = display_path(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        load.warnings.append(Problem(shown, 1, "empty file skipped"))
+        return
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        load.problems.append(Problem(shown, line, "text is not UTF-8"))
+        return
+    source = f"{base.name}/{path.relative_to(base).as_posix()}"
+    try:
+        doc, warnings = parse_document(text, path=path, source=source, digest=_digest(raw))
+    except DocumentError as exc:
+        load.problems.append(Problem(shown, exc.line, exc.reason))
+        return
+    load.warnings += [Problem(shown, line, reason) for line, reason in warnings]
+    load.documents.append(doc)
+
+
+class DocumentError(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def parse_document(
+    text: str, *, path: Path, source: str, digest: str = ""
+) -> tuple[Document, list[tuple[int, str]]]:
+    """Parse one document. Raises :class:`DocumentError` with a line number when it is invalid."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise DocumentError(1, "no YAML front matter (the file must start with '---')")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise DocumentError(1, "front matter is not closed with '---'") from None
+    header = "\n".join(lines[1:end])
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise DocumentError(line, f"bad YAML in front matter: {problem}") from None
+    if not isinstance(data, dict):
+        raise DocumentError(2, "front matter must be a YAML mapping")
+    warnings: list[tuple[int, str]] = []
+    try:
+        meta = FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        keys = [str(p) for p in first["loc"] if not isinstance(p, int)]
+        line = _line_of(lines[: end + 1], keys)
+        where = ".".join(str(p) for p in first["loc"]) or "front matter"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif first["type"] == "missing":
+            message = "required field is missing"
+        raise DocumentError(line, f"{where}: {message}") from None
+    if meta.handling is None:
+        warnings.append((1, "no handling block: treated as unmarked (denied to every partner)"))
+    sections = _sections(lines[end + 1 :], first_line=end + 2, meta=meta)
+    doc = Document(meta=meta, path=path, source=source, sections=tuple(sections), digest=digest)
+    return doc, warnings
+
+
+def _line_of(header_lines: list[str], keys: list[str]) -> int:
+    """Best line for an error at ``keys`` (e.g. ['handling', 'tlp']) in the front matter."""
+    line = 1
+    start = 0
+    for key in keys:
+        pattern = re.compile(rf"^\s*-?\s*{re.escape(key)}\s*:")
+        for i in range(start, len(header_lines)):
+            if pattern.match(header_lines[i]):
+                line, start = i + 1, i + 1
+                break
+    return line
+
+
+def _sections(body: list[str], *, first_line: int, meta: FrontMatter) -> list[Section]:
+    banner = meta.handling or UNMARKED
+    out: list[Section] = []
+    stack: list[tuple[int, str]] = []  # (level, title) of open headings
+    handling = banner
+    marked_at: int | None = None  # heading level whose marking is in force
+    buf: list[str] = []
+    start = first_line
+    in_fence = False
+
+    def flush() -> None:
+        text = "\n".join(buf).strip()
+        if text:
+            out.append(Section(tuple(t for _, t in stack), handling, text, start))
+
+    for offset, line in enumerate(body):
+        number = first_line + offset
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else _HEADING.match(line)
+        if heading is None:
+            buf.append(line)
+            continue
+        flush()
+        buf, start = [], number
+        level = len(heading.group("hashes"))
+        try:
+            marking, title = parse_portion(heading.group("text"))
+        except MarkingError as exc:
+            raise DocumentError(number, f"portion marking: {exc}") from None
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        # A '# Title' line that repeats the document title adds nothing to the section path.
+        if not (level == 1 and not stack and title == meta.title):
+            stack.append((level, title))
+        if marking is not None:
+            if meta.handling is None:
+                handling = UNMARKED
+            else:
+                if marking.classification.rank > banner.effective_level().rank:
+                    raise DocumentError(
+                        number,
+                        f"banner under-marks portion ({marking.classification.value} portion "
+                        f"under a {banner.effective_level().value} banner)",
+                    )
+                try:
+                    handling = marking.apply(banner)
+                except ValidationError as exc:
+                    msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                    raise DocumentError(number, f"portion marking: {msg}") from None
+            marked_at = level
+        elif marked_at is not None and level <= marked_at:
+            handling, marked_at = banner, None
+    flush()
+    return out
+
+
+def _reject_duplicates(load: CorpusLoad) -> None:
+    counts = Counter(doc.id for doc in load.documents)
+    dupes = {doc_id for doc_id, n in counts.items() if n > 1}
+    if not dupes:
+        return
+    for doc in load.documents:
+        if doc.id in dupes:
+            others = [
+                display_path(d.path) for d in load.documents if d.id == doc.id and d is not doc
+            ]
+            load.problems.append(
+                Problem(
+                    display_path(doc.path),
+                    _id_line(doc.path),
+                    f"duplicate id {doc.id!r} (also in {', '.join(others)})",
+                )
+            )
+    load.documents = [doc for doc in load.documents if doc.id not in dupes]
+
+
+def _id_line(path: Path) -> int:
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("id:"):
+            return i
+    return 1
+
+
+def _check_references(load: CorpusLoad) -> None:
+    """Quiz sources must exist; partners named by documents should be registered."""
+    ids = {doc.id for doc in load.documents}
+    keep: list[Document] = []
+    for doc in load.documents:
+        missing = [q.source for q in doc.meta.quiz if q.source not in ids]
+        if missing:
+            load.problems.append(
+                Problem(
+                    display_path(doc.path),
+                    _line_of(doc.path.read_text(encoding="utf-8").splitlines(), ["quiz"]),
+                    f"quiz source {missing[0]!r} is not a document in the corpus",
+                )
+            )
+            continue
+        if load.registry is not None and doc.meta.partner and doc.meta.partner not in load.registry:
+            load.warnings.append(
+                Problem(
+                    display_path(doc.path), 1, f"partner {doc.meta.partner} is not in partners.yaml"
+                )
+            )
+        keep.append(doc)
+    load.documents = keep

@@ -1,0 +1,152 @@
+"""The partner registry (SPEC section 3) and resolving partner names in free text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.corpus.markings import Level, partner_code
+from assistant.errors import BadInput
+
+
+class Interpreter(StrEnum):
+    NOT_NEEDED = "not-needed"
+    ON_REQUEST = "on-request"
+    NEEDED = "needed"
+
+
+class Partner(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    name: str
+    country: str | None = None
+    agreement_level: Level
+    communities: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    interpreter: Interpreter = Interpreter.NEEDED
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, value: object) -> str:
+        return partner_code(value)
+
+    @field_validator("agreement_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> Level:
+        return Level.parse(value)
+
+    @field_validator("communities", mode="before")
+    @classmethod
+    def _communities(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, list | tuple):
+            return tuple(str(v).strip().upper() for v in value)
+        raise ValueError("communities must be a list")
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _languages(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, list | tuple):
+            return tuple(str(v).strip() for v in value)
+        raise ValueError("languages must be a list of BCP 47 tags")
+
+    @field_validator("interpreter", mode="before")
+    @classmethod
+    def _interpreter(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @property
+    def working_language(self) -> str | None:
+        return self.languages[0] if self.languages else None
+
+
+class Registry(BaseModel):
+    """All known partners, by code. Any other recipient is denied (rule ``unknown-recipient``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    partners: dict[str, Partner] = Field(default_factory=dict)
+
+    @field_validator("partners", mode="after")
+    @classmethod
+    def _by_code(cls, value: dict[str, Partner]) -> dict[str, Partner]:
+        return {p.code: p for p in value.values()}
+
+    def get(self, code: str | None) -> Partner | None:
+        if not code:
+            return None
+        return self.partners.get(code.strip().upper())
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code.strip().upper() in self.partners
+
+    def codes(self) -> list[str]:
+        return sorted(self.partners)
+
+    def resolve(self, text: str) -> str | None:
+        """Resolve a partner code, service name or country name to its code, or None."""
+        found = self.find_in_text(text)
+        return found[0] if found else None
+
+    def find_in_text(self, text: str) -> list[str]:
+        """Every partner mentioned in ``text`` by code, service name or country (incl. simple
+        adjectival forms such as 'Borealian'), in order of first mention."""
+        folded = _fold(text)
+        found: list[tuple[int, str]] = []
+        for code, partner in self.partners.items():
+            positions = [m.start() for m in re.finditer(rf"\b{code}\b", text)]
+            positions += [m.start() for m in re.finditer(rf"\b{code.lower()}\b", folded)]
+            for name in _names(partner):
+                positions += [m.start() for m in re.finditer(rf"\b{re.escape(name)}", folded)]
+            if positions:
+                found.append((min(positions), code))
+        return [code for _, code in sorted(found)]
+
+
+def _names(partner: Partner) -> list[str]:
+    names = [_fold(partner.name)]
+    if partner.country:
+        country = _fold(partner.country)
+        names.append(country)
+        # Adjectival and inflected forms share the stem: Borealia -> Borealian, Borealiá...
+        if len(country) > 5:
+            names.append(country[:-1])
+    return [n for n in names if len(n) >= 4]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def load_registry(path: Path) -> Registry:
+    """Read ``partners.yaml``. Raises :class:`BadInput` with the file and reason when broken."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"{path}: partners.yaml not found", "every corpus needs one") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f"{path}:{line + 1}" if line is not None else str(path)
+        raise BadInput(f"{where}: cannot read partners.yaml: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("partners"), dict):
+        raise BadInput(f"{path}: expected a top-level 'partners:' mapping")
+    partners: dict[str, Partner] = {}
+    for code, body in raw["partners"].items():
+        try:
+            partner = Partner.model_validate({"code": code, **(body or {})})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise BadInput(f"{path}: partner {code}: {loc}: {first['msg']}") from None
+        partners[partner.code] = partner
+    return Registry(partners=partners)

@@ -1,0 +1,169 @@
+"""Evaluation metrics: pure functions over ranks, answers and citations.
+
+Ranking (hit@k, mean reciprocal rank), key facts found in an answer, abstention confusion
+counts, whether each ``[n]`` citation mark is backed by its passage, and percentiles for
+latency. Nothing here runs the pipeline, so each can be tested on hand-made answers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+SUPPORT_OVERLAP = 0.6
+"""A cited sentence is supported when this share of its content words is in the passage."""
+
+
+def first_rank(retrieved: Sequence[str], expected: Collection[str]) -> int | None:
+    """1-based rank of the first passage whose document is expected, or None."""
+    for rank, doc_id in enumerate(retrieved, start=1):
+        if doc_id in expected:
+            return rank
+    return None
+
+
+def hit_at(ranks: Sequence[int | None], k: int) -> float | None:
+    """Share of questions with an expected document in the top ``k`` (None: no questions)."""
+    if not ranks:
+        return None
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+
+
+def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
+    if not ranks:
+        return None
+    return sum(1.0 / r for r in ranks if r is not None) / len(ranks)
+
+
+@dataclass(frozen=True)
+class CrossLingual:
+    """Retrieval of the questions asked in other languages than the corpus's."""
+
+    n: int
+    hit_at_5: float | None
+    """Pooled over every such question."""
+    min_hit_at_5: float | None
+    """The worst language's hit@5: a pooled score must not hide one language that fails."""
+    worst: str | None
+    by_language: dict[str, float | None]
+
+
+def cross_lingual(ranks: Mapping[str, Sequence[int | None]], k: int = 5) -> CrossLingual:
+    """hit@``k`` pooled and per language, from the ranks of each language's questions."""
+    present = {lang: r for lang, r in ranks.items() if r}
+    by_language = {lang: hit_at(r, k) for lang, r in sorted(present.items())}
+    pooled = [rank for r in present.values() for rank in r]
+    scored = {lang: v for lang, v in by_language.items() if v is not None}
+    worst = min(scored, key=lambda lang: (scored[lang], lang)) if scored else None
+    return CrossLingual(
+        n=len(pooled),
+        hit_at_5=hit_at(pooled, k),
+        min_hit_at_5=None if worst is None else scored[worst],
+        worst=worst,
+        by_language=by_language,
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def facts_found(answer: str, facts: Sequence[str]) -> list[str]:
+    """The key-fact phrases present in the answer (case- and spacing-insensitive)."""
+    text = _norm(answer)
+    return [f for f in facts if _norm(f) in text]
+
+
+@dataclass(frozen=True)
+class Abstention:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if r is None:
+            return None
+        return 2 * p * r / (p + r) if p and r else 0.0
+
+
+def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> Abstention:
+    """Confusion counts from (should abstain, did abstain) pairs; positive = abstained."""
+    tp = sum(1 for want, did in pairs if want and did)
+    fp = sum(1 for want, did in pairs if not want and did)
+    fn = sum(1 for want, did in pairs if want and not did)
+    return Abstention(tp, fp, fn, len(pairs) - tp - fp - fn)
+
+
+_MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+@dataclass(frozen=True)
+class MarkCheck:
+    """One ``[n]`` mark in an answer: the sentence it marks and whether citation n backs it."""
+
+    n: int
+    sentence: str
+    exists: bool
+    supported: bool
+    overlap: float
+
+
+def check_citations(answer: str, passages: Sequence[str]) -> list[MarkCheck]:
+    """Check every ``[n]`` mark: citation n must exist (1-based) and its passage must contain the
+    marked sentence, or at least :data:`SUPPORT_OVERLAP` of its content words."""
+    from assistant.corpus.chunking import sentences
+
+    checks: list[MarkCheck] = []
+    pos, sentence = 0, ""
+    for match in _MARK.finditer(answer):
+        before = answer[pos : match.start()].strip().lstrip(".,;:!? ")
+        if before:  # several marks in a row share the sentence before the first
+            split = sentences(before)
+            sentence = split[-1] if split else before
+        pos = match.end()
+        for number in match.group(1).split(","):
+            n = int(number)
+            exists = 1 <= n <= len(passages)
+            overlap = support(sentence, passages[n - 1]) if exists else 0.0
+            checks.append(MarkCheck(n, sentence, exists, overlap >= SUPPORT_OVERLAP, overlap))
+    return checks
+
+
+def support(sentence: str, passage: str) -> float:
+    """1.0 when the passage contains the sentence, else the share of its content words in it."""
+    from assistant.index.bm25 import word_share
+
+    claim = _norm(sentence).rstrip(".!?;: ")
+    if claim and claim in _norm(passage):
+        return 1.0
+    return word_share(sentence, passage)
+
+
+def citation_precision(checks: Sequence[MarkCheck]) -> float | None:
+    if not checks:
+        return None
+    return sum(1 for c in checks if c.exists and c.supported) / len(checks)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)

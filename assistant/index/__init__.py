@@ -1,0 +1,1 @@
+"""The index: embedder, vector store, manifest, sync and BM25."""

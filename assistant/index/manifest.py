@@ -1,0 +1,127 @@
+"""The manifest: what the store holds, by document, with content hashes.
+
+It lets an unchanged ingest finish without loading the model or opening Chroma, and it is the
+catalogue that ``status``, ``check`` and ``onboard`` read, so those stay light too. It lives next
+to an embedded store; for a Chroma server it lives in the local data directory, keyed by URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant import paths
+from assistant.corpus.markings import Handling
+from assistant.corpus.partners import Partner, Registry
+from assistant.errors import StoreError
+from assistant.index.store import is_url
+
+MANIFEST = "liaison-manifest.json"
+JOURNAL = "liaison-sync.journal"
+
+
+class Portion(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    section: str
+    handling: Handling
+
+
+class DocEntry(BaseModel):
+    """One document as last synced."""
+
+    model_config = ConfigDict(frozen=True)
+
+    digest: str
+    path: str
+    source: str
+    title: str
+    kind: str
+    partner: str | None = None
+    topics: tuple[str, ...] = ()
+    language: str = "en"
+    reviewed: dt.date
+    banner: Handling
+    portions: tuple[Portion, ...] = ()
+    chunks: tuple[str, ...] = ()
+    order: int | None = None
+    quiz: tuple[dict[str, Any], ...] = ()
+
+
+class Manifest(BaseModel):
+    version: int = 1
+    signature: dict[str, Any] = Field(default_factory=dict)
+    roots: list[str] = Field(default_factory=list)
+    last_sync: dt.datetime | None = None
+    partners: dict[str, Partner] = Field(default_factory=dict)
+    registry_digest: str = ""
+    documents: dict[str, DocEntry] = Field(default_factory=dict)
+
+    def registry(self) -> Registry:
+        return Registry(partners=dict(self.partners))
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(len(d.chunks) for d in self.documents.values())
+
+
+def state_dir(location: str) -> Path:
+    """Where the manifest of a store lives: the store folder, or a local folder for a server."""
+    if is_url(location):
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", location).strip("-")
+        return paths.data_dir() / "remote" / slug
+    return Path(location).expanduser()
+
+
+def load_manifest(location: str) -> Manifest:
+    path = state_dir(location) / MANIFEST
+    if not path.is_file():
+        return Manifest()
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, OSError, ValueError):
+        # An unreadable manifest only costs a rebuild: start empty, sync re-adds everything.
+        return Manifest()
+
+
+def save_manifest(location: str, manifest: Manifest) -> None:
+    write_atomic(state_dir(location) / MANIFEST, manifest.model_dump_json(indent=1))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file and rename, so a crash never leaves half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def read_journal(location: str) -> set[str]:
+    path = state_dir(location) / JOURNAL
+    if not path.is_file():
+        return set()
+    try:
+        return set(json.loads(path.read_text(encoding="utf-8")).get("pending", []))
+    except (OSError, ValueError):
+        return {"*"}  # unreadable journal: redo everything
+
+
+def write_journal(location: str, pending: set[str]) -> None:
+    write_atomic(state_dir(location) / JOURNAL, json.dumps({"pending": sorted(pending)}))
+
+
+def clear_journal(location: str) -> None:
+    (state_dir(location) / JOURNAL).unlink(missing_ok=True)

@@ -1,0 +1,240 @@
+"""Incremental sync of a corpus into the store, driven by the manifest's content hashes.
+
+Unchanged documents are skipped without loading the model or opening the store. Each changed
+document is committed on its own (delete its chunks, add the new ones, record it in the
+manifest), and a journal names the documents in flight, so a crash mid-ingest is repaired on
+the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.corpus.chunking import CHUNKER_VERSION, chunk_document
+from assistant.corpus.loader import (
+    PARTNERS_FILE,
+    CorpusLoad,
+    Document,
+    Problem,
+    display_path,
+    load_corpus,
+)
+from assistant.corpus.partners import load_registry
+from assistant.errors import BadInput
+from assistant.index.embedder import Embedder
+from assistant.index.manifest import (
+    DocEntry,
+    Manifest,
+    Portion,
+    clear_journal,
+    load_manifest,
+    read_journal,
+    save_manifest,
+    write_journal,
+)
+from assistant.index.store import VectorStore, open_store
+from assistant.language.termfile import TermbaseError, save_termbase_snapshot
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total)."""
+
+
+@dataclass
+class SyncReport:
+    documents: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    model_loaded: bool = False
+    store: str = ""
+    corpus: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "rejected": [p.as_dict() for p in self.rejected],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def signature(settings: Settings) -> dict[str, Any]:
+    """What the stored vectors depend on; if any of it changes, every document is re-embedded."""
+    return {
+        "model": settings.model,
+        "chunker": CHUNKER_VERSION,
+        "size": settings.chunking.size,
+        "overlap": settings.chunking.overlap,
+        "collection": settings.collection,
+    }
+
+
+def find_registry_root(root: Path) -> Path:
+    """The corpus root for ``root``: the nearest folder at or above it with a partners.yaml."""
+    here = root if root.is_dir() else root.parent
+    for candidate in [here, *here.parents][:4]:
+        if (candidate / PARTNERS_FILE).is_file():
+            return candidate
+    return here
+
+
+def sync(
+    settings: Settings,
+    roots: list[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    embedder: Embedder | None = None,
+    store: VectorStore | None = None,
+) -> SyncReport:
+    roots = [r.expanduser() for r in (roots or [settings.corpus_path()])]
+    location = settings.store_location()
+    load = _load(roots)
+    manifest = load_manifest(location)
+    report = SyncReport(
+        rejected=load.problems,
+        warnings=load.warnings,
+        store=location,
+        corpus=[str(r) for r in roots],
+    )
+    sig = signature(settings)
+    pending = read_journal(location)
+    redo_all = rebuild or manifest.signature != sig or "*" in pending
+
+    scope = [r.resolve() for r in roots]
+    present = {doc.id: doc for doc in load.documents}
+    changed: list[Document] = []
+    for doc in load.documents:
+        old = manifest.documents.get(doc.id)
+        if old is None:
+            report.added += 1
+            changed.append(doc)
+        elif redo_all or doc.id in pending or old.digest != doc.digest:
+            report.updated += 1
+            changed.append(doc)
+        else:
+            report.unchanged += 1
+    removed = [
+        doc_id
+        for doc_id, entry in manifest.documents.items()
+        if doc_id not in present and _within(Path(entry.path), scope)
+    ]
+    # Documents in flight when an earlier run died, and gone from the corpus since.
+    orphans = sorted(d for d in pending - set(present) - set(removed) if d != "*")
+    report.removed = len(removed)
+
+    registry_changed = load.registry is not None and (
+        load.registry_digest != manifest.registry_digest
+    )
+    if registry_changed and load.registry is not None:
+        manifest.partners = dict(load.registry.partners)
+        manifest.registry_digest = load.registry_digest
+
+    if changed or removed or orphans or redo_all:
+        store = store or open_store(location, settings.collection)
+        write_journal(location, {d.id for d in changed} | set(removed) | set(orphans))
+        for doc_id in [*removed, *orphans]:
+            store.delete_doc(doc_id)
+            manifest.documents.pop(doc_id, None)
+        if redo_all:
+            # A new signature means the stored vectors are incompatible: drop what the corpus
+            # being synced no longer backs, and re-embed all of it.
+            for doc_id in store.doc_ids() - set(present):
+                if doc_id in manifest.documents and not _within(
+                    Path(manifest.documents[doc_id].path), scope
+                ):
+                    continue
+                store.delete_doc(doc_id)
+                manifest.documents.pop(doc_id, None)
+        manifest.signature = sig
+        save_manifest(location, manifest)
+        embedder = embedder or Embedder(settings.model)
+        for i, doc in enumerate(changed):
+            if progress:
+                progress(doc.id, i, len(changed))
+            _commit(doc, settings, store, embedder, manifest)
+            save_manifest(location, manifest)
+        if progress:
+            progress("done", len(changed), len(changed))
+        report.model_loaded = embedder.loaded
+        clear_journal(location)
+    if changed or removed or orphans or registry_changed or redo_all or not manifest.roots:
+        manifest.roots = sorted(set(manifest.roots) | {str(r) for r in scope})
+        manifest.last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        save_manifest(location, manifest)
+    try:
+        save_termbase_snapshot(location, roots)
+    except TermbaseError as exc:
+        report.rejected.append(Problem(display_path(Path(exc.path)), exc.line, exc.reason))
+    report.documents = len(manifest.documents)
+    report.chunks = manifest.chunk_count
+    return report
+
+
+def _load(roots: list[Path]) -> CorpusLoad:
+    load = load_corpus(roots)
+    if load.registry is None:
+        # The registry sits at the corpus root, possibly above the sub-folder being synced.
+        for root in roots:
+            registry_file = find_registry_root(root) / PARTNERS_FILE
+            if not registry_file.is_file():
+                continue
+            try:
+                load.registry = load_registry(registry_file)
+                load.registry_digest = hashlib.sha256(registry_file.read_bytes()).hexdigest()
+            except BadInput as exc:
+                load.problems.append(Problem(display_path(registry_file), 0, exc.message))
+            break
+    return load
+
+
+def _within(path: Path, scope: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == s or s in resolved.parents for s in scope)
+
+
+def _commit(
+    doc: Document, settings: Settings, store: VectorStore, embedder: Embedder, manifest: Manifest
+) -> None:
+    chunks = chunk_document(doc, settings.chunking.size, settings.chunking.overlap)
+    vectors = embedder.embed_documents([c.embedding_text() for c in chunks]) if chunks else []
+    store.delete_doc(doc.id)
+    store.upsert(
+        [c.id for c in chunks], vectors, [c.text for c in chunks], [c.meta for c in chunks]
+    )
+    seen: set[tuple[str, str]] = set()
+    portions: list[Portion] = []
+    for title, handling in doc.portions():
+        if (title, handling.key()) not in seen:
+            seen.add((title, handling.key()))
+            portions.append(Portion(section=title, handling=handling))
+    manifest.documents[doc.id] = DocEntry(
+        digest=doc.digest,
+        path=str(doc.path.resolve()),
+        source=doc.source,
+        title=doc.meta.title,
+        kind=doc.meta.kind.value,
+        partner=doc.meta.partner,
+        topics=doc.meta.topics,
+        language=doc.meta.language,
+        reviewed=doc.meta.reviewed,
+        banner=doc.banner,
+        portions=tuple(portions),
+        chunks=tuple(c.id for c in chunks),
+        order=doc.meta.order,
+        quiz=tuple(q.model_dump() for q in doc.meta.quiz),
+    )

@@ -1,0 +1,1 @@
+"""Languages: detection, the question lexicon, the termbase, TBX, term search and guidance."""

@@ -1,0 +1,249 @@
+"""Carrying a question in another language over to the English of the corpus.
+
+The corpus is written in English while officers ask in Hungarian, German, French and the
+partners' languages. A detected question is expanded term for term with the termbase (plus
+each matched concept's English terms and definition words), its everyday words are rendered
+with the question lexicon (:mod:`assistant.lexicon`), and words neither knows are looked up
+inside multi-word terms, so that lexical and dense retrieval both reach the English doctrine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.language.detect import (
+    FOLDED_STOPWORDS,
+    fold,
+    sources_in_english,
+    surface_words,
+    token_matches,
+)
+from assistant.language.lexicon import load_lexicon
+
+if TYPE_CHECKING:
+    from assistant.language.termbase import Termbase, TermMatch
+
+_STOP = FOLDED_STOPWORDS
+
+# Question words carried over to English, so the embedding of the question keeps its shape.
+QUESTION_WORDS = {
+    "hu": {"mi": "what", "mit": "what", "mik": "what", "ki": "who", "kik": "who",
+           "hogyan": "how", "miert": "why", "mikor": "when", "hol": "where",
+           "melyik": "which", "milyen": "what kind of", "kell": "must",
+           "hany": "how many", "mennyi": "how much", "meddig": "how long",
+           "mekkora": "how much",
+           "jelent": "mean"},
+    "de": {"was": "what", "wer": "who", "wie": "how", "warum": "why", "wann": "when",
+           "wo": "where", "welche": "which", "welcher": "which", "muss": "must",
+           "bedeutet": "mean", "heißt": "mean", "wieviel": "how much",
+           "wieviele": "how many"},
+    "fr": {"quoi": "what", "qui": "who", "comment": "how", "pourquoi": "why",
+           "quand": "when", "quel": "which", "quelle": "which", "quels": "which",
+           "quelles": "which", "faut": "must", "doit": "must", "signifie": "mean",
+           "combien": "how many"},
+    "sv": {"vad": "what", "vem": "who", "hur": "how", "varfor": "why", "nar": "when",
+           "vilken": "which", "vilka": "which"},
+    "es": {"que": "what", "quien": "who", "como": "how", "cuando": "when",
+           "donde": "where", "cual": "which", "cuales": "which"},
+    "pl": {"co": "what", "kto": "who", "jak": "how", "dlaczego": "why", "kiedy": "when",
+           "gdzie": "where", "ktory": "which"},
+    "it": {"cosa": "what", "chi": "who", "come": "how", "perche": "why", "quando": "when",
+           "dove": "where", "quale": "which", "quali": "which"},
+    "ru": {"что": "what", "кто": "who", "как": "how", "почему": "why", "когда": "when",
+           "где": "where", "какой": "which", "какие": "which"},
+    "nl": {"wat": "what", "wie": "who", "hoe": "how", "waarom": "why", "wanneer": "when",
+           "waar": "where", "welke": "which"},
+}  # fmt: skip
+QUESTION_WORDS = {
+    lang: {fold(k): v for k, v in words.items()} for lang, words in QUESTION_WORDS.items()
+}
+
+
+# -- expansion -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Expansion:
+    """A question carried over to English: ``english_query`` is what retrieval should search.
+
+    ``matched_concepts`` are concept ids in order of appearance; ``matches`` say which words
+    of the question matched which term.
+    """
+
+    lang: str
+    english_query: str
+    matched_concepts: tuple[str, ...] = ()
+    matches: tuple[TermMatch, ...] = field(default=(), repr=False)
+    question: str = ""
+    units: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
+    """One entry per content word or term of the question: the English (or kept) words any
+    of which renders it. Answer evidence measures how many of them a passage covers."""
+
+    @property
+    def expanded(self) -> bool:
+        return self.english_query != self.question
+
+    @property
+    def notice(self) -> str | None:
+        """ "The sources are in English", in the question's language (None for English)."""
+        return sources_in_english(self.lang)
+
+
+_DEFINITION_WORDS = 10
+
+
+def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansion:
+    """Translate ``question`` (in ``lang``) into an English retrieval query with the termbase.
+
+    Terms are replaced longest first (case and accents folded, inflected forms accepted), each
+    by its concept's English preferred term; question words are translated and other function
+    words dropped; other words are rendered with the question lexicon (``assistant.lexicon``)
+    and words neither knows are kept (names, codes, numbers). Then the
+    English admitted terms and the content words of each matched definition are appended.
+    An English question is returned unchanged (its concepts are still reported).
+    """
+    lang = (lang or "en").lower()
+    if termbase is None or not len(termbase):
+        return Expansion(lang, question, question=question)
+    matches = termbase.find_in_text(question, [lang])
+    concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
+    if lang == "en":
+        return Expansion(lang, question, concepts, tuple(matches), question)
+    lexicon = load_lexicon(lang)
+    tokens = fold(question).split()
+    surfaces = surface_words(question)
+    if len(surfaces) != len(tokens):
+        surfaces = tokens
+    verbs = lexicon.particle_verbs(surfaces) if lexicon is not None else {}
+    # "redet ... an" is "anreden" (address), not the term "Rede" (speech) it also matches.
+    matches = [m for m in matches if not (m.start in verbs and m.end == m.start + 1)]
+    concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
+    starts = {m.start: m for m in matches}
+    stop = _STOP.get(lang, set())
+    wh = QUESTION_WORDS.get(lang, {})
+    parts: list[str] = []
+    loose: list[str] = []  # content words no whole term matched
+    units: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(tokens):
+        match = starts.get(i)
+        if match is not None:
+            parts.append(match.concept.label)
+            units.append((match.surface, *match.concept.terms.get("en", ())))
+            i = match.end
+            continue
+        token = tokens[i]
+        if token in wh:
+            parts.append(wh[token])
+        elif token not in stop:
+            english_words = verbs.get(i) or (
+                lexicon.translate(surfaces[i]) if lexicon is not None else []
+            )
+            if english_words:
+                parts.append(" ".join(english_words))
+                units.append((token, *english_words))
+            else:
+                parts.append(surfaces[i])
+                loose.append(token)
+        i += 1
+    english = " ".join(parts)
+    extra: list[str] = []
+    present = set(fold(english).split())
+    translations = _word_translations(loose, termbase, lang, set(concepts))
+    for token in loose:
+        if len(token) >= _MIN_UNIT or token.isdigit():  # "el", "ne": particles, not content
+            units.append((token, *translations.get(token, ())))
+    for words in translations.values():
+        _add_words(" ".join(words), present, extra)
+    for concept_id in concepts:
+        concept = termbase.get(concept_id)
+        if concept is None:
+            continue
+        for synonym in concept.terms.get("en", ())[1:]:
+            _add_words(synonym, present, extra)
+        words = [w for w in fold(concept.definition).split() if w not in _STOP["en"]]
+        _add_words(" ".join(words[:_DEFINITION_WORDS]), present, extra)
+    english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
+    return Expansion(lang, english_query, concepts, tuple(matches), question, tuple(units))
+
+
+_MIN_UNIT = 3
+"""Shorter words left untranslated are particles; they do not count in answer evidence."""
+
+_MIN_WORD = 4
+"""Shorter words are not looked up inside terms (too many false friends)."""
+
+
+def _word_translations(
+    words: list[str], termbase: Termbase, lang: str, matched: set[str]
+) -> dict[str, list[str]]:
+    """English words for single words of a question that occur inside multi-word terms.
+
+    "Zusammenarbeit" alone is no term, but it is a word of "Stufe der Zusammenarbeit" and of
+    "bilaterale Zusammenarbeit". Aligning words by position across languages is unreliable,
+    so a word found in the terms of one concept brings every content word of that concept's
+    English terms; a word found in several concepts brings the English words most of them
+    share ("cooperation"). Inflected forms match by stem prefix either way (Ebenen / Ebene,
+    együttműködés / együttműködési).
+    """
+    stop = _STOP.get(lang, set()) | _STOP["en"]
+    index: list[tuple[str, str]] = []  # (folded term word, concept id)
+    for concept in termbase:
+        for term in concept.terms.get(lang, ()):
+            for word in fold(term).split():
+                if len(word) >= _MIN_WORD and word not in stop:
+                    index.append((word, concept.id))
+    out: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) < _MIN_WORD or word in out:
+            continue
+        found = {
+            cid
+            for term_word, cid in index
+            if token_matches(word, term_word) or token_matches(term_word, word)
+        }
+        if not found and lang in _COMPOUNDING:
+            found = {cid for term_word, cid in index if compound_head(word, term_word)}
+        found -= matched
+        if not found:
+            continue
+        votes: dict[str, int] = {}
+        for cid in sorted(found):
+            found_concept = termbase.get(cid)
+            english = found_concept.terms.get("en", ()) if found_concept is not None else ()
+            words_en = {w for t in english for w in fold(t).split() if w not in _STOP["en"]}
+            for w in words_en:
+                votes[w] = votes.get(w, 0) + 1
+        if len(found) == 1:
+            out[word] = sorted(votes)
+        else:
+            need = max(2, (len(found) + 1) // 2)
+            out[word] = sorted(w for w, n in votes.items() if n >= need)
+    return out
+
+
+_COMPOUNDING = frozenset({"hu", "de", "nl", "sv"})
+"""Languages that write compounds as one word (díszvendég, Arbeitsessen)."""
+
+_MIN_HEAD = 5
+
+
+def compound_head(word: str, term_word: str) -> bool:
+    """``word`` and ``term_word`` share a compound head (folded forms): "vendeg" is the head of
+    "diszvendeg", "vacsoran" (with a case ending) of "munkavacsora", and "abendessen" ends in
+    the term word "essen". Heads shorter than five letters are ignored (too many accidents)."""
+    if len(word) < _MIN_HEAD or len(term_word) < _MIN_HEAD or word == term_word:
+        return False
+    if len(word) > len(term_word):
+        return word.endswith(term_word)
+    return any(
+        len(word) - cut >= _MIN_HEAD and term_word.endswith(word[: len(word) - cut])
+        for cut in range(3)
+    )
+
+
+def _add_words(text: str, present: set[str], out: list[str]) -> None:
+    for word in text.split():
+        key = fold(word)
+        if key and key not in present and len(key) > 1:
+            present.add(key)
+            out.append(word)

@@ -1,0 +1,1 @@
+"""Release decisions: the rules engine, the gate, document checks and release questions."""

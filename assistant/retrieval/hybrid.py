@@ -1,0 +1,355 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25), fused by reciprocal rank fusion.
+
+Both retrievers are pre-filtered to what the audience may see, and every fused hit then passes
+the gate (:mod:`assistant.gate`) before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from assistant.corpus.chunking import context_text, topic_key
+from assistant.corpus.markings import Handling, from_metadata
+from assistant.index.bm25 import LexicalIndex
+from assistant.index.embedder import Embedder
+from assistant.index.store import StoredChunk, VectorStore, Where
+from assistant.policy.gate import Audience, admit, allowed_keys
+from assistant.policy.rules import Outcome
+
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: str
+    text: str
+    meta: dict[str, Any]
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return str(self.meta.get("doc_id", ""))
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", ""))
+
+    @property
+    def section(self) -> str:
+        return str(self.meta.get("section", ""))
+
+    @property
+    def reviewed(self) -> str:
+        return str(self.meta.get("reviewed", ""))
+
+    @property
+    def handling(self) -> Handling:
+        return from_metadata(self.meta)
+
+    def as_dict(self, n: int | None = None) -> dict[str, Any]:
+        """The citation/hit shape of SPEC section 4 (plus ``reviewed``, shown as "as of")."""
+        out: dict[str, Any] = {} if n is None else {"n": n}
+        out |= {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "source": str(self.meta.get("source", "")),
+            "section": self.section,
+            "chunk_id": self.chunk_id,
+            "score": round(self.score, 4),
+            "text": self.text,
+            "handling": self.handling.public_dict(),
+            "reviewed": self.reviewed,
+        }
+        return out
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A document that matched but needs the originator's consent for this audience.
+    It is named, never quoted: there is deliberately no text field."""
+
+    doc_id: str
+    title: str
+    originator: str
+    decision: str
+    rule: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "originator": self.originator,
+            "decision": self.decision,
+            "rule": self.rule,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    partner: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+
+    def matches(self, meta: dict[str, Any]) -> bool:
+        if self.partner and meta.get("partner") != self.partner.upper():
+            return False
+        if self.kind and meta.get("kind") != self.kind.lower():
+            return False
+        return not (self.topic and f",{self.topic.lower()}," not in str(meta.get("topics", "")))
+
+    def where(self) -> list[Where]:
+        out: list[Where] = []
+        if self.partner:
+            out.append({"partner": self.partner.upper()})
+        if self.kind:
+            out.append({"kind": self.kind.lower()})
+        if self.topic:
+            out.append({topic_key(self.topic): True})
+        return out
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """One retriever's ranked candidates for one wording, with its weight in the fusion."""
+
+    kind: Literal["dense", "lexical"]
+    weight: float
+    items: list[tuple[StoredChunk, float]]
+
+
+@dataclass
+class SearchResult:
+    query: str
+    audience: str | None
+    hits: list[Hit]
+    withheld: list[Withheld] = field(default_factory=list)
+    query_vector: np.ndarray | None = None
+    notice: str | None = None
+    """Said with the hits, e.g. that the sources are in English (for a question in another)."""
+    units: tuple[tuple[str, ...], ...] = ()
+    """For a question carried over from another language: its content words, each with the
+    English words that render it (see ``expansion.Expansion.units``); empty for English."""
+
+
+class Retriever:
+    """Dense + BM25 over one store. The chunk table (for BM25 and the handling pre-filter) is
+    read from the store once, so it is right for a shared server store as well."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        *,
+        candidates: int = 30,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.5,
+        mode: Mode = "hybrid",
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
+        self.mode: Mode = mode
+        self._chunks: list[StoredChunk] | None = None
+        self._handlings: list[Handling] = []
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Load the chunk table, BM25 index and model now instead of on the first query."""
+        self._table()
+        self.embedder.load()
+
+    def _table(self) -> tuple[list[StoredChunk], LexicalIndex]:
+        with self._lock:
+            if self._chunks is None or self._lexical is None:
+                chunks = self.store.all()
+                self._handlings = [from_metadata(c.meta) for c in chunks]
+                self._lexical = LexicalIndex(
+                    [
+                        context_text(
+                            str(c.meta.get("title", "")), str(c.meta.get("section")), c.text
+                        )
+                        for c in chunks
+                    ]
+                )
+                self._chunks = chunks
+            return self._chunks, self._lexical
+
+    def search(
+        self,
+        query: str,
+        audience: Audience,
+        *,
+        k: int = 5,
+        filters: Filters | None = None,
+        mode: Mode | None = None,
+        lexical_query: str | None = None,
+        also: Sequence[str] = (),
+        also_weight: float = 0.5,
+    ) -> SearchResult:
+        """The top ``k`` passages the audience may see, and what was withheld for consent.
+
+        ``also`` are other wordings of the same question (e.g. the question as asked, next to
+        its English carry-over): their rankings join the fusion at ``also_weight``.
+        """
+        filters = filters or Filters()
+        mode = mode or self.mode
+        chunks, lexical = self._table()
+        keys = set(allowed_keys(self._handlings, audience))
+        queries = [query, *(q for q in also if q.strip() and q != query)]
+        weights = [1.0] + [also_weight] * (len(queries) - 1)
+        vectors = list(self.embedder.encode(queries)) if mode != "lexical" else []
+        lexical_queries = [query if lexical_query is None else lexical_query, *queries[1:]]
+        rankings = self._rankings(lexical_queries, vectors, weights, keys, filters, mode)
+        fused = self._fuse(rankings, chunks, lexical)
+        hits = admit(fused, audience)[:k]
+        vector = vectors[0] if vectors else None
+        withheld = self._withheld(query, vector, audience, filters, chunks, lexical, k)
+        return SearchResult(query, audience.partner, hits, withheld, vector)
+
+    def passages(self, doc_ids: Sequence[str], audience: Audience) -> list[Hit]:
+        """Every passage of ``doc_ids`` that the audience may see, in document order."""
+        chunks, _ = self._table()
+        wanted = set(doc_ids)
+        found = [Hit(c.id, c.text, c.meta, 0.0) for c in chunks if c.meta.get("doc_id") in wanted]
+        found.sort(
+            key=lambda h: (
+                h.doc_id,
+                int(h.meta.get("line", 0) or 0),
+                int(h.meta.get("ordinal", 0) or 0),
+            )
+        )
+        return admit(found, audience)
+
+    def _rankings(
+        self,
+        queries: Sequence[str],
+        vectors: Sequence[np.ndarray],
+        weights: Sequence[float],
+        keys: set[str],
+        filters: Filters,
+        mode: Mode,
+    ) -> list[_Ranking]:
+        """One dense and one lexical ranking per wording, each with its fusion weight."""
+        if not keys:
+            return []
+        chunks, lexical = self._table()
+        out: list[_Ranking] = []
+        if mode in ("hybrid", "dense"):
+            conditions: list[Where] = [{"handling_key": {"$in": sorted(keys)}}, *filters.where()]
+            where = conditions[0] if len(conditions) == 1 else {"$and": conditions}
+            for vector, weight in zip(vectors, weights, strict=False):
+                found = self.store.query(vector.tolist(), self.candidates, where)
+                out.append(
+                    _Ranking(
+                        "dense",
+                        self.dense_weight * weight,
+                        [(c, 1.0 - float(c.distance or 0.0)) for c in found],
+                    )
+                )
+        if mode in ("hybrid", "lexical"):
+            mask = np.array(
+                [c.meta.get("handling_key") in keys and filters.matches(c.meta) for c in chunks],
+                dtype=bool,
+            )
+            for text, weight in zip(queries, weights, strict=True):
+                found_lex = lexical.search(text, self.candidates, mask)
+                out.append(
+                    _Ranking(
+                        "lexical",
+                        self.lexical_weight * weight,
+                        [(chunks[pos], score) for pos, score in found_lex],
+                    )
+                )
+        return out
+
+    def _fuse(
+        self,
+        rankings: Sequence[_Ranking],
+        chunks: Sequence[StoredChunk],
+        lexical: LexicalIndex,
+    ) -> list[Hit]:
+        """Reciprocal rank fusion. A hit keeps the dense similarity and lexical score of the
+        first (main) wording that found it."""
+        scores: dict[str, float] = {}
+        by_id: dict[str, StoredChunk] = {}
+        signal: dict[str, dict[str, float]] = {"dense": {}, "lexical": {}}
+        for ranking in rankings:
+            for rank, (item, value) in enumerate(ranking.items):
+                scores[item.id] = scores.get(item.id, 0.0) + ranking.weight / (
+                    self.rrf_k + rank + 1
+                )
+                by_id.setdefault(item.id, item)
+                signal[ranking.kind].setdefault(item.id, value)
+        ranked = sorted(scores, key=lambda cid: (-scores[cid], cid))
+        return [
+            Hit(
+                chunk_id=cid,
+                text=by_id[cid].text,
+                meta=by_id[cid].meta,
+                score=scores[cid],
+                dense=signal["dense"].get(cid),
+                lexical=signal["lexical"].get(cid),
+            )
+            for cid in ranked
+        ]
+
+    def _withheld(
+        self,
+        query: str,
+        vector: np.ndarray | None,
+        audience: Audience,
+        filters: Filters,
+        chunks: Sequence[StoredChunk],
+        lexical: LexicalIndex,
+        k: int,
+    ) -> list[Withheld]:
+        """Documents that answer the query but need consent for this audience: named only."""
+        if audience.partner is None:
+            return []
+        own_view = Audience(audience.clearance, None, audience.registry, audience.today)
+        keys = {
+            h.key()
+            for h in self._handlings
+            if own_view.admits(h)
+            and (d := audience.decision(h)) is not None
+            and d.outcome is Outcome.NEEDS_CONSENT
+        }
+        if not keys:
+            return []
+        vectors = [vector] if vector is not None else []
+        rankings = self._rankings([query], vectors, [1.0], keys, filters, "hybrid")
+        candidates = self._fuse(rankings, chunks, lexical)[:k]
+        out: dict[str, Withheld] = {}
+        for hit in candidates:
+            if hit.dense is not None and hit.dense < 0.3 and hit.lexical is None:
+                continue
+            handling = hit.handling
+            decision = audience.decision(handling)
+            if decision is None or decision.outcome is not Outcome.NEEDS_CONSENT:
+                continue
+            out.setdefault(
+                hit.doc_id,
+                Withheld(
+                    doc_id=hit.doc_id,
+                    title=hit.title,
+                    originator=handling.originator or "?",
+                    decision=decision.outcome.value,
+                    rule=decision.rule,
+                    reason=decision.reason,
+                ),
+            )
+        return list(out.values())
