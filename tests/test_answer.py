@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.corpus.markings import Handling, to_metadata
-from assistant.retrieval.hybrid import Hit, SearchResult
+from assistant.retrieval.types import Hit, SearchResult
 from tests.fakes import FakeEmbedder
 
 PASSAGE = Hit(

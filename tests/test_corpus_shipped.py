@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.corpus.loader import Kind, load_corpus
+from assistant.corpus.document import Kind
+from assistant.corpus.loader import load_corpus
 from assistant.corpus.markings import OWN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,8 @@ from assistant.corpus.markings import Handling, Level, to_metadata
 from assistant.corpus.partners import Partner, Registry
 from assistant.index.store import StoredChunk
 from assistant.policy.gate import Audience, admit
-from assistant.retrieval.hybrid import Hit, Retriever
+from assistant.retrieval.hybrid import Retriever
+from assistant.retrieval.types import Hit
 from tests.conftest import make_corpus
 
 pytestmark = pytest.mark.integration

@@ -2,7 +2,7 @@
 
 import re
 
-from assistant.retrieval.hybrid import Filters
+from assistant.retrieval.types import Filters
 
 SPEC_CITATION_KEYS = {
     "n",

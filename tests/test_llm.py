@@ -16,25 +16,22 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
 from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.grounding import ground, split_sentences
 from assistant.answer.llm import (
     REFUSED_NOTICE,
     UNGROUNDED_NOTICE,
-    DoneEvent,
     LLMAnswerer,
-    TokenEvent,
-    final_answer,
-    ground,
-    load_prompt,
     make_answerer,
-    split_sentences,
     stream_answer,
 )
+from assistant.answer.prompts import load_prompt
+from assistant.answer.types import DoneEvent, TokenEvent, final_answer
 from assistant.config import Settings
 from assistant.corpus.markings import Handling, Level, to_metadata
 from assistant.corpus.partners import Partner, Registry
 from assistant.errors import BackendError, ConfigError
 from assistant.policy.gate import Audience
-from assistant.retrieval.hybrid import Hit, SearchResult
+from assistant.retrieval.types import Hit, SearchResult
 from tests.fakes import FakeEmbedder
 
 ENDPOINT = "http://127.0.0.1:8080/v1"

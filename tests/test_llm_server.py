@@ -32,18 +32,15 @@ pytest.importorskip("langchain_openai", reason="the [llm] extra is not installed
 
 import httpx  # noqa: E402
 
+from assistant.answer.grounding import ground, split_sentences  # noqa: E402
 from assistant.answer.llm import (  # noqa: E402
     REFUSED_NOTICE,
     UNGROUNDED_NOTICE,
-    DoneEvent,
     LLMAnswerer,
-    TokenEvent,
-    final_answer,
-    ground,
     make_answerer,
-    split_sentences,
     stream_answer,
 )
+from assistant.answer.types import DoneEvent, TokenEvent, final_answer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from tests.fakes import FakeEmbedder  # noqa: E402
 from tests.test_llm import DENIED, PASSAGES, audience, result  # noqa: E402

@@ -4,48 +4,20 @@ is weak. It is deterministic and needs nothing but the corpus and the embedding 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.types import Answer
 from assistant.corpus.chunking import context_text, sentences
 from assistant.index.bm25 import tokenize
 from assistant.index.embedder import Embedder
-from assistant.retrieval.hybrid import Hit, SearchResult, Withheld
+from assistant.retrieval.types import Hit, SearchResult
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
 EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)
 """Evidence = weights . (best sentence relevance, question-word coverage of the top passage,
 embedding similarity of the top passage); see :meth:`ExtractiveAnswerer._evidence`."""
-
-
-@dataclass
-class Answer:
-    question: str
-    audience: str | None
-    text: str
-    citations: list[Hit]
-    abstained: bool
-    withheld: list[Withheld] = field(default_factory=list)
-    notice: str | None = None
-    kind: str = "extractive"
-    evidence: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        """The ``ask --json`` object of SPEC section 4."""
-        out: dict[str, Any] = {
-            "question": self.question,
-            "audience": self.audience,
-            "abstained": self.abstained,
-            "answer": self.text,
-            "citations": [hit.as_dict(n) for n, hit in enumerate(self.citations, start=1)],
-        }
-        if self.withheld:
-            out["withheld"] = [w.as_dict() for w in self.withheld]
-        if self.notice:
-            out["notice"] = self.notice
-        return out
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,25 @@ The streaming loop lives here (:func:`stream_answer`); the CLI and the UI only r
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from assistant.answer.extractive import Answer, ExtractiveAnswerer
-from assistant.errors import BackendError, ConfigError
-from assistant.paths import prompts_dir
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.grounding import UNVERIFIED, Ungrounded, ground
+from assistant.answer.prompts import format_passages, load_prompt
+from assistant.answer.types import (
+    Answer,
+    Answerer,
+    AnswerEvent,
+    DoneEvent,
+    TokenEvent,
+    final_answer,
+)
+from assistant.errors import BackendError
 from assistant.policy.gate import Audience, admit
-from assistant.retrieval.hybrid import Hit, SearchResult
+from assistant.retrieval.types import SearchResult
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -45,36 +53,8 @@ UNGROUNDED_NOTICE = (
 REFUSED_NOTICE = (
     "The language model found no answer in the passages; showing the extractive answer."
 )
-UNVERIFIED = "[unverified]"
 MAX_TOKENS = 512
 """Cap on the model's answer: four cited sentences need far less; a runaway model stops here."""
-
-Ungrounded = Literal["drop", "flag"]
-
-
-# -- events: what the CLI and the UI render ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TokenEvent:
-    """A piece of the model's draft, as it arrives. The draft is provisional: the final
-    :class:`DoneEvent` answer (post-checked, renumbered, or the fallback) replaces it."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class DoneEvent:
-    """The final answer. Always the last event, exactly once."""
-
-    answer: Answer
-
-
-AnswerEvent = TokenEvent | DoneEvent
-
-
-class Answerer(Protocol):
-    def answer(self, result: SearchResult) -> Answer: ...
 
 
 def stream_answer(answerer: Answerer, result: SearchResult) -> Iterator[AnswerEvent]:
@@ -84,196 +64,6 @@ def stream_answer(answerer: Answerer, result: SearchResult) -> Iterator[AnswerEv
         yield from answerer.events(result)
     else:
         yield DoneEvent(answerer.answer(result))
-
-
-def final_answer(events: Iterable[AnswerEvent]) -> Answer:
-    """Drain ``events`` and return the answer of the ``DoneEvent``."""
-    answer: Answer | None = None
-    for event in events:
-        if isinstance(event, DoneEvent):
-            answer = event.answer
-    if answer is None:
-        raise BackendError("the answer stream ended without an answer")
-    return answer
-
-
-# -- prompts -------------------------------------------------------------------------------
-
-_PROMPT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_SECTION = re.compile(r"^=== (system|user) ===\s*$", re.MULTILINE)
-_PLACEHOLDER = re.compile(r"\{(passages|question)\}")
-
-
-@dataclass(frozen=True)
-class Prompt:
-    name: str
-    system: str
-    user: str
-
-    def render(self, passages: str, question: str) -> tuple[str, str]:
-        """The system and user messages. One pass, so braces in a passage or in the question
-        are never taken for placeholders."""
-        values = {"passages": passages, "question": question}
-
-        def fill(text: str) -> str:
-            return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
-
-        return fill(self.system), fill(self.user)
-
-
-def available_prompts() -> list[str]:
-    folder = prompts_dir()
-    return sorted(p.stem for p in folder.glob("*.txt")) if folder.is_dir() else []
-
-
-def load_prompt(name: str) -> Prompt:
-    """Read ``prompts/<name>.txt``: a free description, then ``=== system ===`` and
-    ``=== user ===`` sections. The user section must hold ``{passages}`` and ``{question}``."""
-    known = ", ".join(available_prompts()) or "none"
-    if not _PROMPT_NAME.match(name):
-        raise ConfigError(f"invalid prompt name {name!r}", f"known prompts: {known}")
-    path = prompts_dir() / f"{name}.txt"
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError:
-        raise ConfigError(
-            f"prompt {name!r} not found in {prompts_dir()}", f"known: {known}"
-        ) from None
-    parts = _SECTION.split(raw)
-    # parts: [description, "system", text, "user", text] when both sections are present.
-    sections = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
-    user = sections.get("user", "")
-    if "{passages}" not in user or "{question}" not in user:
-        raise ConfigError(
-            f"prompt {path} is malformed",
-            "it needs a '=== user ===' section with {passages} and {question}",
-        )
-    return Prompt(name, sections.get("system", ""), user)
-
-
-def format_passages(hits: Sequence[Hit]) -> str:
-    """The numbered passages as the model sees them: number, source and date, then the text."""
-    blocks = []
-    for n, hit in enumerate(hits, start=1):
-        where = f"{hit.title} › {hit.section}" if hit.section else hit.title
-        dated = f" (as of {hit.reviewed})" if hit.reviewed else ""
-        blocks.append(f"[{n}] {where}{dated}\n{hit.text.strip()}")
-    return "\n\n".join(blocks)
-
-
-# -- the citation post-check ---------------------------------------------------------------
-
-_CITATION = re.compile(r"\[\s*(\d+(?:\s*[-–,;]\s*\d+)*)\s*\]")
-# A sentence ends at . ! ? (plus closing quotes) and any citations that follow the stop.
-_END = re.compile(r"[.!?]+[\"'”’)]*(?:\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\])*(?=\s|$)")
-_LEADING_CITATIONS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\])+\s*")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-_THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
-_REFUSAL = re.compile(
-    r"\b(?:can ?not|can't|cannot|unable to)\s+(?:be\s+)?answer|"
-    r"\b(?:passages?|sources?)\s+(?:do|does)\s+not\s+(?:contain|say|mention)",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Grounded:
-    """The model's text after the post-check."""
-
-    text: str
-    sources: list[int]
-    """0-based indices of the passages cited, in the order of the new numbering [1], [2]..."""
-    kept: int
-    """Sentences with valid citations."""
-    dropped: int
-    flagged: int
-    refused: bool
-    """No sentence was grounded and the model said it could not answer."""
-
-
-def _numbers(group: str) -> list[int]:
-    out: list[int] = []
-    for part in re.split(r"\s*[,;]\s*", group):
-        bounds = re.split(r"\s*[-–]\s*", part)
-        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
-            lo, hi = int(bounds[0]), int(bounds[1])
-            out += list(range(lo, hi + 1)) if 0 < hi - lo < 20 else [lo, hi]
-        elif part.isdigit():
-            out.append(int(part))
-    return out
-
-
-def split_sentences(line: str) -> list[str]:
-    """Sentences of one line of model output; a citation after the full stop stays with the
-    sentence before it, and a stop followed by a lower-case word (e.g. "e.g. the") does not end
-    a sentence."""
-    out: list[str] = []
-    start = 0
-    for m in _END.finditer(line):
-        rest = line[m.end() :].lstrip()
-        if rest and rest[0].islower():
-            continue
-        piece = line[start : m.end()].strip()
-        if piece:
-            out.append(piece)
-        start = m.end()
-    tail = line[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
-
-
-def ground(text: str, n_passages: int, *, ungrounded: Ungrounded = "drop") -> Grounded:
-    """Keep the sentences whose every ``[n]`` points at one of the ``n_passages`` passages,
-    renumber the citations to those used, and drop (or flag) every other sentence."""
-    text = _THINK.sub("", text)
-    numbering: dict[int, int] = {}
-    lines_out: list[str] = []
-    kept = dropped = flagged = 0
-    for line in text.splitlines():
-        bullet = _BULLET.match(line)
-        prefix = bullet.group(0).strip() + " " if bullet else ""
-        body = line[bullet.end() :] if bullet else line
-        kept_here: list[str] = []
-        for piece in split_sentences(body):
-            # A citation goes after what it supports: a leading "[2] ..." (the model echoing a
-            # passage header) supports nothing.
-            sentence = _LEADING_CITATIONS.sub("", piece)
-            if not re.search(r"\w", _CITATION.sub("", sentence)):
-                continue  # a stray citation or punctuation with no words
-            cited = [n for m in _CITATION.finditer(sentence) for n in _numbers(m.group(1))]
-            if cited and all(1 <= n <= n_passages for n in cited):
-                for n in cited:
-                    numbering.setdefault(n, len(numbering) + 1)
-                kept_here.append(_renumber(sentence, numbering))
-                kept += 1
-            elif ungrounded == "flag":
-                kept_here.append(_flag(sentence))
-                flagged += 1
-            else:
-                dropped += 1
-        if kept_here:
-            lines_out.append(prefix + " ".join(kept_here))
-    refused = kept == 0 and bool(_REFUSAL.search(text))
-    sources = [n - 1 for n in sorted(numbering, key=numbering.__getitem__)]
-    return Grounded("\n".join(lines_out), sources, kept, dropped, flagged, refused)
-
-
-def _renumber(sentence: str, numbering: dict[int, int]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        seen = dict.fromkeys(numbering[n] for n in _numbers(m.group(1)))
-        return "".join(f"[{n}]" for n in seen)
-
-    return _CITATION.sub(sub, sentence)
-
-
-def _flag(sentence: str) -> str:
-    bare = re.sub(r"\s+", " ", _CITATION.sub("", sentence)).strip()
-    bare = re.sub(r"\s+([.!?])", r"\1", bare)
-    m = re.search(r"[.!?]+[\"'”’)]*$", bare)
-    if m:
-        return f"{bare[: m.start()]} {UNVERIFIED}{bare[m.start() :]}"
-    return f"{bare} {UNVERIFIED}"
 
 
 # -- the answerer --------------------------------------------------------------------------

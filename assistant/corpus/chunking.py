@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.corpus.loader import Document, Section
+from assistant.corpus.document import Document, Section
 from assistant.corpus.markings import Handling, to_metadata
 
 # Bump when the way chunks are cut changes, so every store rebuilds its chunks once.

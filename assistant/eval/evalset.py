@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import BadInput
 
 if TYPE_CHECKING:
-    from assistant.retrieval.hybrid import Mode
+    from assistant.retrieval.types import Mode
 
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 RANKING = ("hit_at_1", "hit_at_5", "mrr")

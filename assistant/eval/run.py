@@ -42,7 +42,7 @@ from assistant.eval.metrics import (
 )
 
 if TYPE_CHECKING:
-    from assistant.retrieval.hybrid import Mode
+    from assistant.retrieval.types import Mode
     from assistant.service import Assistant
 
 Progress = Callable[[int, int, str], None]

@@ -17,14 +17,8 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.corpus.chunking import CHUNKER_VERSION, chunk_document
-from assistant.corpus.loader import (
-    PARTNERS_FILE,
-    CorpusLoad,
-    Document,
-    Problem,
-    display_path,
-    load_corpus,
-)
+from assistant.corpus.document import Document
+from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_path, load_corpus
 from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput
 from assistant.index.embedder import Embedder

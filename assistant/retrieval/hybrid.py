@@ -8,113 +8,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
-from assistant.corpus.chunking import context_text, topic_key
+from assistant.corpus.chunking import context_text
 from assistant.corpus.markings import Handling, from_metadata
 from assistant.index.bm25 import LexicalIndex
 from assistant.index.embedder import Embedder
 from assistant.index.store import StoredChunk, VectorStore, Where
 from assistant.policy.gate import Audience, admit, allowed_keys
 from assistant.policy.rules import Outcome
-
-Mode = Literal["hybrid", "dense", "lexical"]
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk_id: str
-    text: str
-    meta: dict[str, Any]
-    score: float
-    dense: float | None = None
-    lexical: float | None = None
-
-    @property
-    def doc_id(self) -> str:
-        return str(self.meta.get("doc_id", ""))
-
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title", ""))
-
-    @property
-    def section(self) -> str:
-        return str(self.meta.get("section", ""))
-
-    @property
-    def reviewed(self) -> str:
-        return str(self.meta.get("reviewed", ""))
-
-    @property
-    def handling(self) -> Handling:
-        return from_metadata(self.meta)
-
-    def as_dict(self, n: int | None = None) -> dict[str, Any]:
-        """The citation/hit shape of SPEC section 4 (plus ``reviewed``, shown as "as of")."""
-        out: dict[str, Any] = {} if n is None else {"n": n}
-        out |= {
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "source": str(self.meta.get("source", "")),
-            "section": self.section,
-            "chunk_id": self.chunk_id,
-            "score": round(self.score, 4),
-            "text": self.text,
-            "handling": self.handling.public_dict(),
-            "reviewed": self.reviewed,
-        }
-        return out
-
-
-@dataclass(frozen=True)
-class Withheld:
-    """A document that matched but needs the originator's consent for this audience.
-    It is named, never quoted: there is deliberately no text field."""
-
-    doc_id: str
-    title: str
-    originator: str
-    decision: str
-    rule: str
-    reason: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "originator": self.originator,
-            "decision": self.decision,
-            "rule": self.rule,
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
-class Filters:
-    partner: str | None = None
-    kind: str | None = None
-    topic: str | None = None
-
-    def matches(self, meta: dict[str, Any]) -> bool:
-        if self.partner and meta.get("partner") != self.partner.upper():
-            return False
-        if self.kind and meta.get("kind") != self.kind.lower():
-            return False
-        return not (self.topic and f",{self.topic.lower()}," not in str(meta.get("topics", "")))
-
-    def where(self) -> list[Where]:
-        out: list[Where] = []
-        if self.partner:
-            out.append({"partner": self.partner.upper()})
-        if self.kind:
-            out.append({"kind": self.kind.lower()})
-        if self.topic:
-            out.append({topic_key(self.topic): True})
-        return out
+from assistant.retrieval.types import Filters, Hit, Mode, SearchResult, Withheld
 
 
 @dataclass(frozen=True)
@@ -124,20 +30,6 @@ class _Ranking:
     kind: Literal["dense", "lexical"]
     weight: float
     items: list[tuple[StoredChunk, float]]
-
-
-@dataclass
-class SearchResult:
-    query: str
-    audience: str | None
-    hits: list[Hit]
-    withheld: list[Withheld] = field(default_factory=list)
-    query_vector: np.ndarray | None = None
-    notice: str | None = None
-    """Said with the hits, e.g. that the sources are in English (for a question in another)."""
-    units: tuple[tuple[str, ...], ...] = ()
-    """For a question carried over from another language: its content words, each with the
-    English words that render it (see ``expansion.Expansion.units``); empty for English."""
 
 
 class Retriever:

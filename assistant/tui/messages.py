@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from assistant.answer.extractive import Answer
+from assistant.answer.types import Answer
 from assistant.language.termbase import Lookup, TermMatch
 from assistant.language.termsearch import TermContext
 

@@ -13,15 +13,14 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Markdown, Static
 
-from assistant.answer.extractive import Answer
-from assistant.answer.llm import AnswerEvent, DoneEvent, TokenEvent
+from assistant.answer.types import Answer, AnswerEvent, DoneEvent, TokenEvent
 from assistant.config import Settings
 from assistant.corpus.markings import Handling, to_metadata
 from assistant.corpus.partners import load_registry
 from assistant.index.manifest import DocEntry, Manifest
 from assistant.language.termbase import Termbase
 from assistant.language.termfile import load_termbase
-from assistant.retrieval.hybrid import Hit, Withheld
+from assistant.retrieval.types import Hit, Withheld
 from assistant.service import Assistant
 from tests.conftest import SHIPPED
 

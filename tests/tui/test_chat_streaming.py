@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Markdown, Static
 
-from assistant.answer.extractive import Answer
+from assistant.answer.types import Answer
 from assistant.errors import BackendError
 from assistant.tui.app import LiaisonApp, make_app
 from assistant.tui.screens.chat import ChatScreen

@@ -8,8 +8,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 import assistant.tui
-from assistant.answer.extractive import Answer
-from assistant.retrieval.hybrid import Withheld
+from assistant.answer.types import Answer
+from assistant.retrieval.types import Withheld
 from assistant.tui.widgets import SourcesPanel
 from assistant.tui.widgets.sources import NO_SOURCES, Citation, WithheldItem
 from tests.tui.conftest import CONTACTS, LEVELS, make_hit, sample_answer

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.selection import Selection
 from textual.widgets import Input, Markdown, OptionList, Static
 
-from assistant.answer.extractive import Answer
+from assistant.answer.types import Answer
 from assistant.language.termbase import Termbase
 from assistant.tui.app import LiaisonApp, make_app
 from assistant.tui.screens.chat import ChatScreen

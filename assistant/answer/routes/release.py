@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.extractive import Answer
+from assistant.answer.types import Answer
 from assistant.corpus.chunking import sentences
 from assistant.index.manifest import DocEntry
 from assistant.policy.checks import (
@@ -30,7 +30,7 @@ from assistant.policy.checks import (
 from assistant.policy.gate import Audience, admit
 from assistant.policy.questions import ReleaseQuestion, parse_release_question
 from assistant.policy.rules import Outcome
-from assistant.retrieval.hybrid import Filters, Hit, Withheld
+from assistant.retrieval.types import Filters, Hit, Withheld
 
 if TYPE_CHECKING:
     from assistant.service import Assistant

@@ -30,7 +30,7 @@ from textual.widgets import Footer, Header, Input, Label, Select
 from textual.worker import Worker, WorkerState
 
 from assistant.answer import followup
-from assistant.answer.llm import AnswerEvent, TokenEvent, final_answer
+from assistant.answer.types import AnswerEvent, TokenEvent, final_answer
 from assistant.errors import LiaisonError
 from assistant.language.termsearch import TermContext, word_at
 from assistant.service import Assistant

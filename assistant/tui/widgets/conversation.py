@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
-from assistant.answer.extractive import Answer
+from assistant.answer.types import Answer
 
 WELCOME = (
     "Ask a question about the corpus. Answers quote it with numbered citations [n]; "

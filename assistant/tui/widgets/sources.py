@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from assistant.answer.extractive import Answer
-from assistant.retrieval.hybrid import Hit, Withheld
+from assistant.answer.types import Answer
+from assistant.retrieval.types import Hit, Withheld
 
 NO_SOURCES = "The sources of the latest answer appear here."
 
