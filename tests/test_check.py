@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import assistant.cli.check  # noqa: F401  (registers `check` on the app)
 from assistant.cli.app import app
 from assistant.corpus.markings import Handling, Level
 from assistant.corpus.partners import Partner
@@ -341,7 +340,6 @@ def test_check_loads_neither_model_nor_store(store: Path, tmp_path: Path) -> Non
     """`check` reads the manifest only: no torch, no sentence-transformers, no chromadb."""
     probe = (
         "import sys\n"
-        "import assistant.cli.check\n"
         "from assistant.cli.app import main\n"
         "sys.argv = ['liaison'] + sys.argv[1:]\n"
         "try:\n    main()\n"

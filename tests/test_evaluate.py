@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assistant.cli.eval  # registers `liaison eval` even before cli.py imports it
+from assistant.cli import eval as eval_cli
 from assistant.cli.app import app
 from assistant.errors import BadInput
 from assistant.eval.evalset import Question, load_set
@@ -357,7 +357,7 @@ def test_cross_lingual_scores_and_thresholds_per_mode() -> None:
         ("cross_lingual_hit_at_5", "pass"),
         ("dense.cross_lingual_min_hit_at_5", "fail"),
     ]
-    rows = {row[0]: row[1:] for row in assistant.cli.eval._rows(summary)[1]}
+    rows = {row[0]: row[1:] for row in eval_cli._rows(summary)[1]}
     assert rows["hit@5 de/hu (3)"] == ["0.667"] * 3
     assert rows["hit@5 worst language"] == ["0.500 hu"] * 3
 

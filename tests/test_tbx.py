@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import assistant.cli.term  # noqa: F401  (registers the commands)
 from assistant.cli.app import app
 from assistant.language.tbx import ADMITTED, PREFERRED, TBX_NS, XML_LANG, export_tbx, parse_tbx
 from assistant.language.termbase import Concept, Termbase

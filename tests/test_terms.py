@@ -12,7 +12,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-import assistant.cli.term  # noqa: F401  (registers the command)
 from assistant.cli.app import app
 from assistant.errors import BadInput, NotFound
 from assistant.language.detect import fold
@@ -433,7 +432,6 @@ def test_term_lookup_stays_light() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "import assistant.cli.term\n"
         "from assistant.cli.app import app\n"
         f"r = CliRunner().invoke(app, ['term', 'összekötő tiszt', '--corpus', {str(SHIPPED)!r}])\n"
         "assert r.exit_code == 0, r.output\n"

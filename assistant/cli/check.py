@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.cli.app import JsonOpt, StoreOpt, app
+from assistant.cli.options import JsonOpt, StoreOpt
 
 if TYPE_CHECKING:
     from assistant.policy.checks import DocumentCheck
@@ -27,7 +27,6 @@ _STYLE = {"ALLOW": "bold green", "NEEDS_CONSENT": "bold yellow", "DENY": "bold r
 _LABEL = {"ALLOW": "ALLOW", "NEEDS_CONSENT": "NEEDS CONSENT", "DENY": "DENY"}
 
 
-@app.command()
 def check(
     doc_id: Annotated[str, typer.Argument(help="The document id, as shown with every hit.")],
     to: ToOpt,
@@ -95,3 +94,7 @@ def show(result: DocumentCheck) -> None:
     out.print()
     out.print(table)
     out.print(f"[dim]Rules applied on {result.today.isoformat()}.[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from assistant.cli.app import JsonOpt, StoreOpt, app
+from assistant.cli.options import JsonOpt, StoreOpt
 
 if TYPE_CHECKING:
     from assistant.eval.metrics import Abstention, CrossLingual
     from assistant.eval.run import Group, Progress, QuestionResult, Summary
-    from assistant.retrieval.hybrid import Mode
+    from assistant.retrieval.types import Mode
 
 DEFAULT_SET = Path("tests/eval/questions.yaml")
 MODE_NAMES = {"dense": "dense", "lexical": "BM25", "hybrid": "fused"}
@@ -46,7 +46,6 @@ LimitOpt = Annotated[
 ]
 
 
-@app.command(name="eval")
 def evaluate(
     eval_set: SetOpt = None,
     store: StoreOpt = None,
@@ -448,3 +447,7 @@ def _result(r: QuestionResult) -> dict[str, Any]:
         "latency_ms": round(r.latency_ms, 1),
         "answer": r.answer,
     }
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="eval")(evaluate)

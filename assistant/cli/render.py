@@ -16,13 +16,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.answer.extractive import Answer
-from assistant.answer.llm import AnswerEvent, DoneEvent, TokenEvent
+from assistant.answer.types import Answer, AnswerEvent, DoneEvent, TokenEvent
 from assistant.config import Settings
 from assistant.errors import EXIT_BAD_INPUT, EXIT_OK, LiaisonError
 from assistant.index.manifest import Manifest
 from assistant.index.sync import Progress, SyncReport
-from assistant.retrieval.hybrid import Hit, SearchResult
+from assistant.retrieval.types import Hit, SearchResult
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.cli.app import CorpusOpt, JsonOpt, StoreOpt, app
+from assistant.cli.options import CorpusOpt, JsonOpt, StoreOpt
 
 if TYPE_CHECKING:
     from assistant.language.termbase import Lookup, Termbase
@@ -30,10 +30,8 @@ termbase_app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-app.add_typer(termbase_app, name="termbase")
 
 
-@app.command()
 def term(
     text: Annotated[
         str, typer.Argument(help="A term in any language (case, accents, typos tolerated).")
@@ -137,3 +135,8 @@ def show(result: Lookup) -> None:
     if result.alternatives:
         others = "; ".join(f"{c.id} ({t.text})" for c, t in result.alternatives)
         out.print(f"\n[dim]Also close: {escape(others)}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(term)
+    app.add_typer(termbase_app, name="termbase")

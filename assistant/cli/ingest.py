@@ -1,0 +1,34 @@
+"""``liaison ingest [PATH ...]``: sync the corpus into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.cli.options import CorpusOpt, JsonOpt, StoreOpt
+from assistant.errors import EXIT_BAD_INPUT
+
+
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Corpus folders or files.")] = None,
+    store: StoreOpt = None,
+    corpus: CorpusOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-embed everything.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sync the corpus into the store (incremental: unchanged documents are skipped)."""
+    from assistant.cli import render
+    from assistant.cli.query import settings
+    from assistant.index.sync import sync
+
+    with render.ingest_progress(enabled=not as_json) as progress:
+        report = sync(settings(store, corpus), paths or None, rebuild=rebuild, progress=progress)
+    render.ingest_report(report, as_json=as_json)
+    if report.rejected:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)

@@ -1,0 +1,45 @@
+"""What ``search`` and ``ask`` share: the assistant and filters, and one query or a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.retrieval.types import Filters
+    from assistant.service import Assistant
+
+
+def settings(store: str | None, corpus: Path | None = None) -> Settings:
+    """Settings with the command's ``--store`` and ``--corpus`` on top."""
+    from assistant.config import load_settings
+
+    return load_settings(store=store, corpus=corpus)
+
+
+def open_assistant(
+    store: str | None, partner: str | None, kind: str | None, topic: str | None
+) -> tuple[Assistant, Filters]:
+    """The assistant and the search filters shared by ``search`` and ``ask``."""
+    from assistant.retrieval.types import Filters
+    from assistant.service import make_assistant
+
+    return make_assistant(settings(store)), Filters(partner=partner, kind=kind, topic=topic)
+
+
+def single_or_batch(
+    text: str | None, name: str, batch: str | None, one: Callable[[str], dict[str, object]]
+) -> str:
+    """With ``--batch``, run ``one`` per line and exit; otherwise the single query, required."""
+    from assistant.cli import render
+    from assistant.errors import BadInput
+
+    if batch is not None:
+        raise typer.Exit(render.run_batch(batch, one))
+    if text is None:
+        raise BadInput(f"missing argument {name}", "or give --batch FILE")
+    return text
