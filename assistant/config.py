@@ -7,6 +7,7 @@ config directory (``$LIAISON_HOME`` or the platform's user config dir).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -97,8 +98,9 @@ class Settings(BaseSettings):
     collection: str = "liaison"
     clearance: Level = Level.SECRET
     """The user's clearance; nothing above it is ever retrieved."""
-    today: str | None = None
-    """Override today's date (ISO) for release decisions; for rehearsal and tests only."""
+    today: dt.date | None = None
+    """Override today's date (ISO, ``LIAISON_TODAY``) for release decisions; for rehearsal
+    and tests only."""
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
@@ -123,6 +125,10 @@ class Settings(BaseSettings):
         if toml is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
         return tuple(sources)
+
+    def rules_date(self) -> dt.date:
+        """The day the release rules are applied on: ``today`` if set, else the real date."""
+        return self.today or dt.date.today()
 
     def store_location(self) -> str:
         return self.store or str(paths.default_store())

@@ -3,31 +3,28 @@ answerer together. The CLI and the UI both use it; nothing is built at import.""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import replace
+from collections.abc import Iterator
 
-from assistant.answer.llm import LLMAnswerer, make_answerer, stream_answer
+from assistant.answer.flow import answer_events
+from assistant.answer.llm import make_answerer
+from assistant.answer.routes.base import Route
 from assistant.answer.routes.language import language_route
 from assistant.answer.routes.release import route as release_route
-from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent, final_answer
+from assistant.answer.types import Answer, Answerer, AnswerEvent, final_answer
 from assistant.config import Settings, load_settings
 from assistant.corpus.partners import Registry
-from assistant.errors import BadInput
 from assistant.index.embedder import Embedder
 from assistant.index.manifest import Manifest, load_manifest
 from assistant.index.store import VectorStore, open_store
-from assistant.language.detect import detect_language
-from assistant.language.expansion import Expansion, expand_query
+from assistant.language.expansion import Expansion
 from assistant.language.termbase import Termbase
 from assistant.language.termfile import load_termbase_snapshot
+from assistant.limits import check_query
 from assistant.policy.gate import Audience
 from assistant.retrieval.hybrid import Retriever
+from assistant.retrieval.multilingual import search_any_language
 from assistant.retrieval.types import Filters, Mode, SearchResult
-
-Route = Callable[["Assistant", str, Audience, Filters], Answer | None]
-"""A question handler tried before retrieval (release questions, language questions...)."""
 
 
 class Assistant:
@@ -60,29 +57,9 @@ class Assistant:
     def registry(self) -> Registry:
         return self.manifest.registry()
 
-    def today(self) -> dt.date:
-        if self.settings.today:
-            try:
-                return dt.date.fromisoformat(self.settings.today)
-            except ValueError:
-                raise BadInput(f"invalid LIAISON_TODAY {self.settings.today!r}") from None
-        return dt.date.today()
-
-    def resolve_partner(self, text: str) -> str:
-        """A partner code from a code, service or country name; unknown names are bad input."""
-        registry = self.registry
-        code = text.strip().upper()
-        if code in registry:
-            return code
-        found = registry.resolve(text)
-        if found:
-            return found
-        known = ", ".join(registry.codes()) or "none: ingest a corpus with partners.yaml"
-        raise BadInput(f"unknown partner {text!r}", f"known partners: {known}")
-
     def audience(self, partner: str | None = None) -> Audience:
-        code = self.resolve_partner(partner) if partner else None
-        return Audience(self.settings.clearance, code, self.registry, self.today())
+        code = self.registry.require(partner) if partner else None
+        return Audience(self.settings.clearance, code, self.registry, self.settings.rules_date())
 
     @property
     def termbase(self) -> Termbase | None:
@@ -90,38 +67,6 @@ class Assistant:
         if self._termbase is None:
             self._termbase = load_termbase_snapshot(self.location)
         return self._termbase
-
-    def to_english(self, question: str) -> Expansion:
-        """Detect the question's language; carry a non-English question over to English."""
-        termbase = self.termbase
-        if termbase is None or not len(termbase):
-            return Expansion("en", question, question=question)
-        expansion = expand_query(question, termbase, detect_language(question, termbase.languages))
-        if not expansion.expanded:
-            return expansion
-        # Partners named in the question's language ("lumeriai", "lumérien") are named the way
-        # the English corpus names them: by code and country.
-        present = set(expansion.english_query.lower().split())
-        names: list[str] = []
-        for code in self.registry.find_in_text(question):
-            partner = self.registry.partners[code]
-            for name in (code, partner.country or ""):
-                if name and name.lower() not in present:
-                    present.add(name.lower())
-                    names.append(name)
-        if not names:
-            return expansion
-        units = tuple(self._name_partners(unit) for unit in expansion.units)
-        query = " ".join([expansion.english_query, *names])
-        return replace(expansion, english_query=query, units=units)
-
-    def _name_partners(self, unit: tuple[str, ...]) -> tuple[str, ...]:
-        """A question word naming a partner ("lumérien") is also rendered by its code and
-        country, as the corpus names it."""
-        named: list[str] = []
-        for code in self.registry.find_in_text(unit[0]) if unit else ():
-            named += [code, self.registry.partners[code].country or ""]
-        return (*unit, *filter(None, named))
 
     # -- heavy parts: model and store, loaded once --------------------------------------
     @property
@@ -158,7 +103,7 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
     ) -> SearchResult:
-        query = _check_query(query)
+        query = check_query(query)
         aud = self.audience(audience)
         expansion, result = self.retrieve(query, aud, k=k, filters=filters)
         result.query = query
@@ -177,20 +122,17 @@ class Assistant:
         """Search for a question in any language. A non-English question is carried over to
         English with the termbase; the question as asked joins the fusion at a lower weight
         (names, codes and cognates still match, and the model knows some French and German)."""
-        expansion = self.to_english(question)
-        r = self.settings.retrieval
-        result = self.retriever.search(
-            expansion.english_query,
+        return search_any_language(
+            self.retriever,
+            question,
             aud,
-            k=k or r.k,
+            termbase=self.termbase,
+            registry=self.registry,
+            settings=self.settings.retrieval,
+            k=k,
             filters=filters,
             mode=mode,
-            also=(question,) if expansion.expanded else (),
-            also_weight=r.original_weight,
         )
-        if expansion.expanded:
-            result.units = expansion.units
-        return expansion, result
 
     def ask(
         self,
@@ -212,38 +154,21 @@ class Assistant:
         filters: Filters | None = None,
     ) -> Iterator[AnswerEvent]:
         """The answer as events: draft tokens (language-model backend only), then one DoneEvent."""
-        question = _check_query(question)
+        question = check_query(question)
         aud = self.audience(audience)
-        filters = filters or Filters()
-        for route in self.routes:
-            routed = route(self, question, aud, filters)
-            if routed is not None:
-                yield DoneEvent(routed)
-                return
-        expansion, result = self.retrieve(question, aud, k=k, filters=filters)
-        answerer = self.answerer(aud)
-        if isinstance(answerer, LLMAnswerer):
-            result = replace(result, query=question)  # the model reads the question as asked
-        for event in stream_answer(answerer, result):
-            if isinstance(event, DoneEvent):
-                event.answer.question = question
-                if expansion.lang != "en":
-                    notices = (event.answer.notice, expansion.notice)
-                    event.answer.notice = " ".join(n for n in notices if n) or None
-            yield event
+        return answer_events(
+            question,
+            aud,
+            filters or Filters(),
+            knowledge=self,
+            routes=self.routes,
+            retrieve=lambda q, a, f: self.retrieve(q, a, k=k, filters=f),
+            answerer=self.answerer(aud),
+        )
 
     def answerer(self, audience: Audience | None = None) -> Answerer:
         """Extractive by default; a language model when configured (gated again inside)."""
         return make_answerer(self.settings, self.embedder, audience)
-
-
-def _check_query(text: str) -> str:
-    text = " ".join(text.split())
-    if not text:
-        raise BadInput("the question is empty")
-    if len(text) > 2000:
-        raise BadInput("the question is too long (over 2000 characters)")
-    return text
 
 
 def make_assistant(settings: Settings | None = None, **overrides: object) -> Assistant:

@@ -37,12 +37,12 @@ def check(
     ALLOW)."""
     from assistant.config import load_settings
     from assistant.index.manifest import load_manifest
-    from assistant.policy.checks import check_document, rules_date
+    from assistant.policy.checks import check_document
 
     settings = load_settings(store=store)
     manifest = load_manifest(settings.store_location())
     result = check_document(
-        manifest, doc_id, to, rules_date(settings.today), clearance=settings.clearance
+        manifest, doc_id, to, settings.rules_date(), clearance=settings.clearance
     )
     if result.hint:
         sys.stderr.write(f"liaison: hint: {result.hint}\n")

@@ -94,8 +94,19 @@ class Registry(BaseModel):
 
     def resolve(self, text: str) -> str | None:
         """Resolve a partner code, service name or country name to its code, or None."""
+        code = text.strip().upper()
+        if code in self.partners:
+            return code
         found = self.find_in_text(text)
         return found[0] if found else None
+
+    def require(self, text: str) -> str:
+        """Like :meth:`resolve`, but a name that is no registered partner is bad input."""
+        code = self.resolve(text)
+        if code is None:
+            known = ", ".join(self.codes()) or "none: ingest a corpus with partners.yaml"
+            raise BadInput(f"unknown partner {text!r}", f"known partners: {known}")
+        return code
 
     def find_in_text(self, text: str) -> list[str]:
         """Every partner mentioned in ``text`` by code, service name or country (incl. simple

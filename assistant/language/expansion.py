@@ -9,11 +9,12 @@ inside multi-word terms, so that lexical and dense retrieval both reach the Engl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.language.detect import (
     FOLDED_STOPWORDS,
+    detect_language,
     fold,
     sources_in_english,
     surface_words,
@@ -22,6 +23,7 @@ from assistant.language.detect import (
 from assistant.language.lexicon import load_lexicon
 
 if TYPE_CHECKING:
+    from assistant.corpus.partners import Registry
     from assistant.language.termbase import Termbase, TermMatch
 
 _STOP = FOLDED_STOPWORDS
@@ -89,6 +91,40 @@ class Expansion:
 
 
 _DEFINITION_WORDS = 10
+
+
+def carry_over(question: str, termbase: Termbase | None, registry: Registry) -> Expansion:
+    """Detect the question's language; carry a non-English question over to English.
+
+    Partners named in the question's language ("lumeriai", "lumérien") are then named the way
+    the English corpus names them: by code and country."""
+    if termbase is None or not len(termbase):
+        return Expansion("en", question, question=question)
+    expansion = expand_query(question, termbase, detect_language(question, termbase.languages))
+    if not expansion.expanded:
+        return expansion
+    present = set(expansion.english_query.lower().split())
+    names: list[str] = []
+    for code in registry.find_in_text(question):
+        partner = registry.partners[code]
+        for name in (code, partner.country or ""):
+            if name and name.lower() not in present:
+                present.add(name.lower())
+                names.append(name)
+    if not names:
+        return expansion
+    units = tuple(_name_partners(unit, registry) for unit in expansion.units)
+    query = " ".join([expansion.english_query, *names])
+    return replace(expansion, english_query=query, units=units)
+
+
+def _name_partners(unit: tuple[str, ...], registry: Registry) -> tuple[str, ...]:
+    """A question word naming a partner ("lumérien") is also rendered by its code and
+    country, as the corpus names it."""
+    named: list[str] = []
+    for code in registry.find_in_text(unit[0]) if unit else ():
+        named += [code, registry.partners[code].country or ""]
+    return (*unit, *filter(None, named))
 
 
 def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansion:

@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.errors import BadInput, NotFound
 from assistant.language.detect import (
@@ -35,13 +36,20 @@ from assistant.language.termbase import (
     TermMatch,
     lookup_term,
 )
-from assistant.service import Assistant
 
 MAX_QUERY = 120
 """Longer text (a whole selected paragraph) is searched for terms, not looked up as one."""
 
 _ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 _WORD = re.compile(r"[\w'’-]+")
+
+
+class TermSource(Protocol):
+    """Whatever holds the termbase (the assistant, in the UI)."""
+
+    @property
+    def termbase(self) -> Termbase | None: ...
+
 
 TermContext = tuple[tuple[str, list[str] | None], ...]
 """Texts to find terms in, each with the languages whose terms may be inflected in it."""
@@ -181,15 +189,15 @@ class TermService:
     so the palette and the look-up workers may call it at the same time.
     """
 
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
+    def __init__(self, source: TermSource) -> None:
+        self.source = source
         self._lock = threading.Lock()
         self._index: TermIndex | None = None
 
     @property
     def termbase(self) -> Termbase:
         """The termbase snapshot of the store. NotFound when the corpus has none."""
-        termbase = self.assistant.termbase
+        termbase = self.source.termbase
         if termbase is None or not len(termbase):
             raise NotFound(
                 "the store has no termbase",

@@ -243,10 +243,7 @@ def resolve_recipient(registry: Registry, recipient: str) -> str:
     text = " ".join(recipient.split())
     if not text:
         raise BadInput("the recipient is empty", "give a partner code, e.g. --to XBO")
-    code = text.upper()
-    if code in registry:
-        return code
-    return registry.resolve(text) or code
+    return registry.resolve(text) or text.upper()
 
 
 _GENERIC = (
@@ -284,18 +281,6 @@ def documents_named(manifest: Manifest, registry: Registry, text: str) -> list[s
         if words <= set(tokenize(f"{entry.title} {doc_id.replace('-', ' ')}")):
             out.append(doc_id)
     return out
-
-
-def rules_date(value: str | None) -> dt.date:
-    """The day the rules are applied on: ``LIAISON_TODAY`` (rehearsals, tests) or today."""
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(
-            f"invalid LIAISON_TODAY {value!r}", "use an ISO date, e.g. 2026-10-01"
-        ) from None
 
 
 def doc_within_clearance(entry: DocEntry, clearance: Level) -> bool:

@@ -132,5 +132,5 @@ def make_app(
     here, so an unknown partner is bad input before the screen opens. Reads only the manifest:
     the model and the store load in the app's worker."""
     assistant = assistant or Assistant(settings)
-    code = assistant.resolve_partner(audience) if audience else None
+    code = assistant.registry.require(audience) if audience else None
     return LiaisonApp(assistant, code)

@@ -142,7 +142,7 @@ class FakeAssistant(Assistant):
         self.hold.wait(timeout=10)
         if isinstance(self._answer, Exception):
             raise self._answer
-        code = self.resolve_partner(audience) if audience else None
+        code = self.registry.require(audience) if audience else None
         yield DoneEvent(self._answer(question, code))
 
 

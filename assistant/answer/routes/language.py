@@ -3,20 +3,16 @@ partner registry and the termbase and cited to the gated passages of the documen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from assistant.answer.routes.base import Knowledge
 from assistant.answer.types import Answer
 from assistant.corpus.chunking import sentences
 from assistant.index.bm25 import word_share
 from assistant.policy.gate import Audience
 from assistant.retrieval.types import Filters, Hit
 
-if TYPE_CHECKING:
-    from assistant.service import Assistant
-
 
 def language_route(
-    assistant: Assistant, question: str, aud: Audience, filters: Filters
+    assistant: Knowledge, question: str, aud: Audience, filters: Filters
 ) -> Answer | None:
     """Interpreter, working-language and term questions, answered from the registry and the
     termbase, cited to the passages of the documents guidance names that the gate admits."""

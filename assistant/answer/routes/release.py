@@ -14,8 +14,9 @@ question's audience and for the recipient named in the question.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from assistant.answer.routes.base import Knowledge
 from assistant.answer.types import Answer
 from assistant.corpus.chunking import sentences
 from assistant.index.manifest import DocEntry
@@ -31,9 +32,6 @@ from assistant.policy.gate import Audience, admit
 from assistant.policy.questions import ReleaseQuestion, parse_release_question
 from assistant.policy.rules import Outcome
 from assistant.retrieval.types import Filters, Hit, Withheld
-
-if TYPE_CHECKING:
-    from assistant.service import Assistant
 
 MAX_DOCUMENTS = 8
 DOCTRINE = (
@@ -63,7 +61,7 @@ CONSENT_QUERY = "how to request the originator's consent through the liaison cha
 
 
 def find_documents(
-    assistant: Assistant,
+    assistant: Knowledge,
     question: ReleaseQuestion,
     audience: Audience,
     filters: Filters,
@@ -115,7 +113,7 @@ class _Doctrine:
     """The doctrine passages an answer quotes, numbered in order of use. Each passage passed the
     gate for the question's audience and for every recipient named in the question."""
 
-    def __init__(self, assistant: Assistant, audiences: list[Audience]) -> None:
+    def __init__(self, assistant: Knowledge, audiences: list[Audience]) -> None:
         self.assistant = assistant
         self.audiences = audiences
         self.hits: list[Hit] = []
@@ -155,7 +153,7 @@ class _Doctrine:
 
 
 def route(
-    assistant: Assistant, question: str, audience: Audience, filters: Filters
+    assistant: Knowledge, question: str, audience: Audience, filters: Filters
 ) -> Answer | None:
     """The release-question route (:data:`assistant.pipeline.Route`): an answer decided by the
     rules engine, or None when ``question`` is not a release question."""

@@ -1,0 +1,41 @@
+"""Retrieval for a question in any language: carried over to English, then searched."""
+
+from __future__ import annotations
+
+from assistant.config import RetrievalSettings
+from assistant.corpus.partners import Registry
+from assistant.language.expansion import Expansion, carry_over
+from assistant.language.termbase import Termbase
+from assistant.policy.gate import Audience
+from assistant.retrieval.hybrid import Retriever
+from assistant.retrieval.types import Filters, Mode, SearchResult
+
+
+def search_any_language(
+    retriever: Retriever,
+    question: str,
+    audience: Audience,
+    *,
+    termbase: Termbase | None,
+    registry: Registry,
+    settings: RetrievalSettings,
+    k: int | None = None,
+    filters: Filters | None = None,
+    mode: Mode | None = None,
+) -> tuple[Expansion, SearchResult]:
+    """Search for a question in any language. A non-English question is carried over to
+    English with the termbase; the question as asked joins the fusion at a lower weight
+    (names, codes and cognates still match, and the model knows some French and German)."""
+    expansion = carry_over(question, termbase, registry)
+    result = retriever.search(
+        expansion.english_query,
+        audience,
+        k=k or settings.k,
+        filters=filters,
+        mode=mode,
+        also=(question,) if expansion.expanded else (),
+        also_weight=settings.original_weight,
+    )
+    if expansion.expanded:
+        result.units = expansion.units
+    return expansion, result
