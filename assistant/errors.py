@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
@@ -55,3 +61,37 @@ class BackendError(LiaisonError):
     """An optional language-model backend failed or is unreachable."""
 
     title = "Language model"
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """The first problem of a pydantic ``ValidationError``, worded for a user.
+
+    ``loc`` is the path to the bad value (``("handling", "tlp")``), ``where`` the same joined
+    with dots, and ``message`` the reason without pydantic's "Value error, " prefix; an
+    unknown key reads "unknown field" and a missing one "required field is missing"."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    kind: str
+
+    @property
+    def where(self) -> str:
+        return ".".join(str(p) for p in self.loc)
+
+    @property
+    def keys(self) -> list[str]:
+        """The mapping keys of ``loc`` (list positions left out), to find the line in a file."""
+        return [str(p) for p in self.loc if not isinstance(p, int)]
+
+
+def invalid(exc: ValidationError) -> Invalid:
+    """The first error of ``exc``, as :class:`Invalid`."""
+    first = exc.errors()[0]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    loc = tuple(p for p in first["loc"] if isinstance(p, str | int))
+    return Invalid(loc, message, str(first["type"]))

@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from assistant.corpus.chunking import chunk_document, sentences
+from assistant.corpus.chunking import chunk_document
 from assistant.corpus.loader import load_corpus
+from assistant.text import sentences
 from tests.conftest import make_corpus
 
 FRONT = """id: long-doc

@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
 from assistant.answer.extractive import ExtractiveAnswerer
-from assistant.answer.grounding import ground, split_sentences
+from assistant.answer.grounding import ground
 from assistant.answer.llm import (
     REFUSED_NOTICE,
     UNGROUNDED_NOTICE,
@@ -32,6 +32,7 @@ from assistant.corpus.partners import Partner, Registry
 from assistant.errors import BackendError, ConfigError
 from assistant.policy.gate import Audience
 from assistant.retrieval.types import Hit, SearchResult
+from assistant.text import split_sentences
 from tests.fakes import FakeEmbedder
 
 ENDPOINT = "http://127.0.0.1:8080/v1"

@@ -32,7 +32,7 @@ pytest.importorskip("langchain_openai", reason="the [llm] extra is not installed
 
 import httpx  # noqa: E402
 
-from assistant.answer.grounding import ground, split_sentences  # noqa: E402
+from assistant.answer.grounding import ground  # noqa: E402
 from assistant.answer.llm import (  # noqa: E402
     REFUSED_NOTICE,
     UNGROUNDED_NOTICE,
@@ -42,6 +42,7 @@ from assistant.answer.llm import (  # noqa: E402
 )
 from assistant.answer.types import DoneEvent, TokenEvent, final_answer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
+from assistant.text import split_sentences  # noqa: E402
 from tests.fakes import FakeEmbedder  # noqa: E402
 from tests.test_llm import DENIED, PASSAGES, audience, result  # noqa: E402
 

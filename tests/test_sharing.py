@@ -10,12 +10,12 @@ import pytest
 
 from assistant.answer.routes.release import DOCTRINE, route
 from assistant.answer.types import Answer
-from assistant.corpus.chunking import sentences
 from assistant.corpus.partners import load_registry
 from assistant.eval.metrics import check_citations
 from assistant.policy.gate import admit
 from assistant.policy.questions import parse_release_question
 from assistant.retrieval.types import Filters
+from assistant.text import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = load_registry(ROOT / "corpus" / "partners.yaml")

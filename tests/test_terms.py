@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from assistant.cli.app import app
 from assistant.errors import BadInput, NotFound
-from assistant.language.detect import fold
 from assistant.language.termbase import Status, Termbase, lookup_term
 from assistant.language.termfile import (
     SNAPSHOT_FILE,
@@ -26,6 +25,7 @@ from assistant.language.termfile import (
     parse_termbase,
     save_termbase_snapshot,
 )
+from assistant.text import fold
 from tests.conftest import SHIPPED, make_corpus
 
 CORE = ("en", "hu", "de", "fr")

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.types import Answer
-from assistant.corpus.chunking import context_text, sentences
-from assistant.index.bm25 import tokenize
+from assistant.corpus.chunking import context_text
 from assistant.index.embedder import Embedder
 from assistant.retrieval.types import Hit, SearchResult
+from assistant.text import sentences, tokenize
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
 EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)

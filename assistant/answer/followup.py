@@ -19,11 +19,11 @@ Anything that is not recognised as a follow-up is a new question, asked as typed
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.corpus.partners import Registry
+from assistant.text import ALL_STOPWORDS, ARTICLES, fold_chars
 
 Kind = Literal["new", "partner", "topic"]
 MAX_FOLLOWUP_WORDS = 5
@@ -142,22 +142,10 @@ _QUESTION_START = set(
     vad vem hur varfor nar vilken vilka ar kan ska maste jag vi""".split()
 )
 
-_ARTICLES = set("the a an die der das den dem des le la les l un une a az el los las".split())
 
-# Stop words for the topic words of a turn (folded): function words of the core languages.
-_STOP = set(
-    """the a an is are was were be been do does did what which who whom whose how why when
-    where of for with to in on at by from about and or not no can could should must would will
-    shall may might i we you he she it they me us my our your their this that these those
-    there any some need needs if than then same also again question thing
-    der die das den dem des ein eine einen und oder nicht ist sind was wer wie warum wann wo
-    welche mit von zu im auf fur bei uber
-    le la les l un une des du de d et ou ne pas est sont que qu qui quoi quel quelle comment
-    pourquoi quand avec pour dans sur par il elle
-    a az egy es is mi mit hogyan hogy miert mikor hol van nem kell lehet de vagy ha helyzet
-    el los las y o es son que como por para con del al se lo
-    en ett och eller inte ar vad hur med av till pa om""".split()
-)
+# Stop words for the topic words of a turn (folded): function words of the core languages and
+# the words a follow-up is made of.
+_STOP = ALL_STOPWORDS | {"same", "also", "again", "question", "thing", "helyzet"}
 
 # How a topic follow-up is put as a full question, in the follow-up's own language.
 _TOPIC_TEMPLATE = {
@@ -190,7 +178,8 @@ def _match(question: str) -> _Ellipsis | None:
         words = rest.split()
         if not words or len(words) > MAX_FOLLOWUP_WORDS:
             continue
-        if _fold(words[0]).strip("'’") in _QUESTION_START and _fold(words[0]) not in _ARTICLES:
+        first = fold_chars(words[0])
+        if first.strip("'’") in _QUESTION_START and first not in ARTICLES:
             continue
         prep = (m.groupdict().get("prep") or "").lower()
         explicit = prep in _FOR or (language == "hu" and bool(_HU_FOR.search(rest)))
@@ -286,12 +275,12 @@ def _remainder(rest: str, named: list[str], registry: Registry) -> str:
     rest = _HU_FOR.sub(" ", rest)
     rest = re.sub(r"^\s*['’]s\b", "", rest)  # "XBO's rules" -> "rules"
     words = [w for w in re.split(r"\s+", rest.strip(" ,;:-?")) if w]
-    while words and (_fold(words[-1]) in _STOP or _fold(words[-1]) in _ARTICLES):
+    while words and (fold_chars(words[-1]) in _STOP or fold_chars(words[-1]) in ARTICLES):
         words.pop()
     # A leading article stays ("the gifts", "les cadeaux"); a leading preposition goes.
-    while words and _fold(words[0]) in _STOP and _fold(words[0]) not in _ARTICLES:
+    while words and fold_chars(words[0]) in _STOP and fold_chars(words[0]) not in ARTICLES:
         words.pop(0)
-    return " ".join(words) if any(_fold(w) not in _STOP for w in words) else ""
+    return " ".join(words) if any(fold_chars(w) not in _STOP for w in words) else ""
 
 
 def _topic_question(found: _Ellipsis, topic: str, partner: str | None) -> str:
@@ -326,13 +315,13 @@ def _mask(text: str, code: str, registry: Registry, by: str) -> str:
 
 def _mentions(text: str, code: str, registry: Registry) -> list[tuple[int, int]]:
     """Non-overlapping spans of ``text`` that mention the partner ``code``."""
-    folded = _fold(text)
+    folded = fold_chars(text)
     patterns = [rf"\b{re.escape(code.lower())}\b"]
     partner = registry.get(code)
     if partner is not None:
-        patterns.append(rf"\b{re.escape(_fold(partner.name))}\b")
+        patterns.append(rf"\b{re.escape(fold_chars(partner.name))}\b")
         if partner.country:
-            country = _fold(partner.country)
+            country = fold_chars(partner.country)
             patterns.append(rf"\b{re.escape(country)}\w*")
             if len(country) > 5:
                 patterns.append(rf"\b{re.escape(country[:-1])}\w*")
@@ -348,15 +337,6 @@ def topic_words(text: str, partners: tuple[str, ...], registry: Registry) -> tup
     """The content words of ``text``: folded, no stop words, no partner mentions."""
     for code in partners:
         text = _mask(text, code, registry, " ")
-    words = re.findall(r"\w+", _fold(text))
+    words = re.findall(r"\w+", fold_chars(text))
     seen = dict.fromkeys(w for w in words if w not in _STOP and len(w) > 1 and not w.isdigit())
     return tuple(seen)
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, one character for one, so spans line up with ``text``."""
-    out = []
-    for c in text:
-        base = [d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d)]
-        out.append(base[0].lower()[:1] if base else c.lower()[:1] or c)
-    return "".join(out)

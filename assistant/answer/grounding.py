@@ -6,20 +6,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.text import CITATION, citation_numbers, split_sentences
+
 UNVERIFIED = "[unverified]"
 
 
 Ungrounded = Literal["drop", "flag"]
 
 
-_CITATION = re.compile(r"\[\s*(\d+(?:\s*[-–,;]\s*\d+)*)\s*\]")
-
-
-# A sentence ends at . ! ? (plus closing quotes) and any citations that follow the stop.
-_END = re.compile(r"[.!?]+[\"'”’)]*(?:\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\])*(?=\s|$)")
-
-
-_LEADING_CITATIONS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[-–,;]\s*\d+)*\s*\])+\s*")
+_LEADING_CITATIONS = re.compile(r"^(?:\s*" + CITATION.pattern + r")+\s*")
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -50,38 +45,6 @@ class Grounded:
     """No sentence was grounded and the model said it could not answer."""
 
 
-def _numbers(group: str) -> list[int]:
-    out: list[int] = []
-    for part in re.split(r"\s*[,;]\s*", group):
-        bounds = re.split(r"\s*[-–]\s*", part)
-        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
-            lo, hi = int(bounds[0]), int(bounds[1])
-            out += list(range(lo, hi + 1)) if 0 < hi - lo < 20 else [lo, hi]
-        elif part.isdigit():
-            out.append(int(part))
-    return out
-
-
-def split_sentences(line: str) -> list[str]:
-    """Sentences of one line of model output; a citation after the full stop stays with the
-    sentence before it, and a stop followed by a lower-case word (e.g. "e.g. the") does not end
-    a sentence."""
-    out: list[str] = []
-    start = 0
-    for m in _END.finditer(line):
-        rest = line[m.end() :].lstrip()
-        if rest and rest[0].islower():
-            continue
-        piece = line[start : m.end()].strip()
-        if piece:
-            out.append(piece)
-        start = m.end()
-    tail = line[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
-
-
 def ground(text: str, n_passages: int, *, ungrounded: Ungrounded = "drop") -> Grounded:
     """Keep the sentences whose every ``[n]`` points at one of the ``n_passages`` passages,
     renumber the citations to those used, and drop (or flag) every other sentence."""
@@ -98,9 +61,9 @@ def ground(text: str, n_passages: int, *, ungrounded: Ungrounded = "drop") -> Gr
             # A citation goes after what it supports: a leading "[2] ..." (the model echoing a
             # passage header) supports nothing.
             sentence = _LEADING_CITATIONS.sub("", piece)
-            if not re.search(r"\w", _CITATION.sub("", sentence)):
+            if not re.search(r"\w", CITATION.sub("", sentence)):
                 continue  # a stray citation or punctuation with no words
-            cited = [n for m in _CITATION.finditer(sentence) for n in _numbers(m.group(1))]
+            cited = [n for m in CITATION.finditer(sentence) for n in citation_numbers(m.group(1))]
             if cited and all(1 <= n <= n_passages for n in cited):
                 for n in cited:
                     numbering.setdefault(n, len(numbering) + 1)
@@ -120,14 +83,14 @@ def ground(text: str, n_passages: int, *, ungrounded: Ungrounded = "drop") -> Gr
 
 def _renumber(sentence: str, numbering: dict[int, int]) -> str:
     def sub(m: re.Match[str]) -> str:
-        seen = dict.fromkeys(numbering[n] for n in _numbers(m.group(1)))
+        seen = dict.fromkeys(numbering[n] for n in citation_numbers(m.group(1)))
         return "".join(f"[{n}]" for n in seen)
 
-    return _CITATION.sub(sub, sentence)
+    return CITATION.sub(sub, sentence)
 
 
 def _flag(sentence: str) -> str:
-    bare = re.sub(r"\s+", " ", _CITATION.sub("", sentence)).strip()
+    bare = re.sub(r"\s+", " ", CITATION.sub("", sentence)).strip()
     bare = re.sub(r"\s+([.!?])", r"\1", bare)
     m = re.search(r"[.!?]+[\"'”’)]*$", bare)
     if m:

@@ -8,7 +8,6 @@ hashes: the same text in the same place gets the same id on every run.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,21 +96,3 @@ def _make_chunk(doc: Document, section: Section, text: str, ordinal: int) -> Chu
 def topic_key(topic: str) -> str:
     """Chroma filters on scalar metadata, so each topic becomes a boolean key."""
     return "topic_" + "".join(c if c.isalnum() else "_" for c in topic.lower())
-
-
-_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences; list items and table rows count as one sentence each."""
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        if all(re.match(r"^([-*+]|\d+[.)]|\|)", ln) for ln in lines):
-            out += [re.sub(r"^([-*+]|\d+[.)])\s*", "", ln) for ln in lines]
-            continue
-        joined = " ".join(lines)
-        out += [s.strip() for s in _SENTENCE.split(joined) if s.strip()]
-    return out

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from assistant.corpus.document import Document, FrontMatter, Section
 from assistant.corpus.markings import UNMARKED, MarkingError, parse_portion
 from assistant.corpus.partners import Registry, load_registry
-from assistant.errors import BadInput
+from assistant.errors import BadInput, invalid
 
 PARTNERS_FILE = "partners.yaml"
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
@@ -152,16 +152,9 @@ def parse_document(
     try:
         meta = FrontMatter.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        keys = [str(p) for p in first["loc"] if not isinstance(p, int)]
-        line = _line_of(lines[: end + 1], keys)
-        where = ".".join(str(p) for p in first["loc"]) or "front matter"
-        message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif first["type"] == "missing":
-            message = "required field is missing"
-        raise DocumentError(line, f"{where}: {message}") from None
+        bad = invalid(exc)
+        line = _line_of(lines[: end + 1], bad.keys)
+        raise DocumentError(line, f"{bad.where or 'front matter'}: {bad.message}") from None
     if meta.handling is None:
         warnings.append((1, "no handling block: treated as unmarked (denied to every partner)"))
     sections = _sections(lines[end + 1 :], first_line=end + 2, meta=meta)
@@ -230,8 +223,9 @@ def _sections(body: list[str], *, first_line: int, meta: FrontMatter) -> list[Se
                 try:
                     handling = marking.apply(banner)
                 except ValidationError as exc:
-                    msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
-                    raise DocumentError(number, f"portion marking: {msg}") from None
+                    raise DocumentError(
+                        number, f"portion marking: {invalid(exc).message}"
+                    ) from None
             marked_at = level
         elif marked_at is not None and level <= marked_at:
             handling, marked_at = banner, None

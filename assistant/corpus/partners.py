@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.corpus.markings import Level, partner_code
-from assistant.errors import BadInput
+from assistant.errors import BadInput, invalid
+from assistant.text import fold_chars
 
 
 class Interpreter(StrEnum):
@@ -111,7 +111,7 @@ class Registry(BaseModel):
     def find_in_text(self, text: str) -> list[str]:
         """Every partner mentioned in ``text`` by code, service name or country (incl. simple
         adjectival forms such as 'Borealian'), in order of first mention."""
-        folded = _fold(text)
+        folded = fold_chars(text)
         found: list[tuple[int, str]] = []
         for code, partner in self.partners.items():
             positions = [m.start() for m in re.finditer(rf"\b{code}\b", text)]
@@ -124,19 +124,14 @@ class Registry(BaseModel):
 
 
 def _names(partner: Partner) -> list[str]:
-    names = [_fold(partner.name)]
+    names = [fold_chars(partner.name)]
     if partner.country:
-        country = _fold(partner.country)
+        country = fold_chars(partner.country)
         names.append(country)
         # Adjectival and inflected forms share the stem: Borealia -> Borealian, Borealiá...
         if len(country) > 5:
             names.append(country[:-1])
     return [n for n in names if len(n) >= 4]
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def load_registry(path: Path) -> Registry:
@@ -156,8 +151,7 @@ def load_registry(path: Path) -> Registry:
         try:
             partner = Partner.model_validate({"code": code, **(body or {})})
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise BadInput(f"{path}: partner {code}: {loc}: {first['msg']}") from None
+            bad = invalid(exc)
+            raise BadInput(f"{path}: partner {code}: {bad.where}: {bad.message}") from None
         partners[partner.code] = partner
     return Registry(partners=partners)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.errors import BadInput
+from assistant.errors import BadInput, invalid
 
 if TYPE_CHECKING:
     from assistant.retrieval.types import Mode
@@ -119,8 +119,8 @@ def load_set(path: Path) -> EvalSet:
     try:
         return EvalSet.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise BadInput(f"{path}: {_where(raw, first['loc'])}: {first['msg']}") from None
+        bad = invalid(exc)
+        raise BadInput(f"{path}: {_where(raw, bad.loc)}: {bad.message}") from None
 
 
 def _where(raw: object, loc: tuple[int | str, ...]) -> str:

@@ -7,7 +7,6 @@ latency. Nothing here runs the pipeline, so each can be tested on hand-made answ
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -107,9 +106,6 @@ def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> Abstention:
     return Abstention(tp, fp, fn, len(pairs) - tp - fp - fn)
 
 
-_MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-
-
 @dataclass(frozen=True)
 class MarkCheck:
     """One ``[n]`` mark in an answer: the sentence it marks and whether citation n backs it."""
@@ -124,18 +120,17 @@ class MarkCheck:
 def check_citations(answer: str, passages: Sequence[str]) -> list[MarkCheck]:
     """Check every ``[n]`` mark: citation n must exist (1-based) and its passage must contain the
     marked sentence, or at least :data:`SUPPORT_OVERLAP` of its content words."""
-    from assistant.corpus.chunking import sentences
+    from assistant.text import CITATION, citation_numbers, sentences
 
     checks: list[MarkCheck] = []
     pos, sentence = 0, ""
-    for match in _MARK.finditer(answer):
+    for match in CITATION.finditer(answer):
         before = answer[pos : match.start()].strip().lstrip(".,;:!? ")
         if before:  # several marks in a row share the sentence before the first
             split = sentences(before)
             sentence = split[-1] if split else before
         pos = match.end()
-        for number in match.group(1).split(","):
-            n = int(number)
+        for n in citation_numbers(match.group(1)):
             exists = 1 <= n <= len(passages)
             overlap = support(sentence, passages[n - 1]) if exists else 0.0
             checks.append(MarkCheck(n, sentence, exists, overlap >= SUPPORT_OVERLAP, overlap))
@@ -144,7 +139,7 @@ def check_citations(answer: str, passages: Sequence[str]) -> list[MarkCheck]:
 
 def support(sentence: str, passage: str) -> float:
     """1.0 when the passage contains the sentence, else the share of its content words in it."""
-    from assistant.index.bm25 import word_share
+    from assistant.text import word_share
 
     claim = _norm(sentence).rstrip(".!?;: ")
     if claim and claim in _norm(passage):

@@ -2,49 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[+'][a-z0-9]+)*")
-STOPWORDS = frozenset(
-    """a an and are as at be but by can do does for from has have how i if in into is it its may
-    me my of on or our should so than that the their them then there these they this to was we
-    what when where which who whom why will with would you your about any all also been being
-    must not no yes shall""".split()
-)
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Lower-case, accent-folded, stemmed word tokens."""
-    words = _TOKEN.findall(fold(text))
-    if not keep_stopwords:
-        words = [w for w in words if w not in STOPWORDS]
-    return list(_stemmer().stemWords(words))
-
-
-def word_share(sentence: str, passage: str) -> float:
-    """The share of ``sentence``'s content words (stemmed) that ``passage`` contains."""
-    words = set(tokenize(sentence))
-    if not words:
-        return 0.0
-    return len(words & set(tokenize(passage))) / len(words)
+from assistant.text import tokenize
 
 
 class LexicalIndex:

@@ -8,39 +8,21 @@ szintjei, Ebene -> Ebenen, współpraca -> współpracy).
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_WORD = re.compile(r"[^\w]+|_")
+from assistant.text import ARTICLES, FOLDED_STOPWORDS, NON_WORD, fold
+
 _VOWELS = set("aeiouyаеёиоуыэюяь")
-# Letters that NFKD does not decompose but that users type without the diacritic.
-_EXTRA_FOLD = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
 
 
 # -- folding and matching --------------------------------------------------------------------
-@functools.lru_cache(maxsize=16384)
-def fold(text: str) -> str:
-    """Lower case, accents removed, punctuation to spaces: the form every match compares."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA_FOLD))
-    return " ".join(_NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
-
-
-_ARTICLES = {
-    "the", "a", "an", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "le",
-    "la", "les", "l", "un", "une", "az", "el", "los", "las", "il", "lo", "gli", "de", "het",
-    "een", "en", "ett",
-}  # fmt: skip
-
-
 def strip_articles(folded: str) -> str:
     tokens = folded.split()
-    while len(tokens) > 1 and tokens[0] in _ARTICLES:
+    while len(tokens) > 1 and tokens[0] in ARTICLES:
         tokens = tokens[1:]
     return " ".join(tokens)
 
@@ -98,7 +80,7 @@ def surface_words(text: str) -> list[str]:
     """The words of ``text`` as written, one per token of ``fold(text).split()`` (a word that
     folds to two tokens, such as "l'officier", is repeated)."""
     words: list[str] = []
-    for raw in _NON_WORD.split(text):
+    for raw in NON_WORD.split(text):
         if raw:
             words += [raw] * len(fold(raw).split())
     return words
@@ -139,49 +121,6 @@ _ALIASES = {
 }
 _ALIAS_TO_CODE = {fold(alias): code for code, words in _ALIASES.items() for alias in words.split()}
 
-# Function words per language (folded). They drive the cheap English fast path and are
-# dropped when a question is carried over to English.
-STOPWORDS = {
-    "en": "the a an is are was were be been do does did what which who whom whose how why "
-    "when where of for with to in on at by from about and or not no can could should must "
-    "would will shall may might i we you he she it they me us my our your their this that "
-    "these those there any some need needs if than then",
-    "hu": "a az egy es is mi mit mik mely melyik ki kik kit hogyan hogy miert mikor hol "
-    "van vannak nem kell lehet szabad meg de vagy ha mint azt ezt ez az ami aki nekem "
-    "nekunk mennyi milyen kinek kivel mivel rol ban ben bol nak nek hoz hez val vel ra re "
-    "tol ba be ig ert kent meg mar csak sem se volt lesz nincs nincsenek akkor amikor ahol "
-    "mert pedig itt ott neki nekik en te ti onok soran utan elott alatt kozott "
-    "nelkul miatt szerint egyik minden mindig nagyon sok tobb mennyire szabad-e vagyok "
-    "vagyunk vagytok el fel le amely amelyek amelyik legfeljebb pontosan",
-    "de": "der die das den dem des ein eine einen einem einer und oder nicht ist sind war "
-    "was wer wie warum wann wo welche welcher welches mit von zu zum zur im in an auf fur "
-    "ich wir sie es muss mussen kann konnen darf soll sollen gibt bei uber man eines "
-    "sich wenn als auch noch nur nach vor unter aus durch ohne um bis dass da hier dort "
-    "sehr mehr viel viele wird werden wurde haben habe ihr ihre ihren ihrem ihrer "
-    "unser unsere unseren mein meine mir mich uns dies diese dieser dieses jede jeder "
-    "jedes alle sollte sollten durfen konnte mussen hat beim statt meisten daruber "
-    "stimmt",
-    "fr": "le la les l un une des du de d et ou ne pas est sont que qu qui quoi quel quelle "
-    "quels quelles comment pourquoi quand ou avec pour dans sur par je nous vous il elle "
-    "ils faut peut doit y a au aux ce cette ces s se sa ses leur leurs mon ma mes "
-    "notre nos votre vos en on lui me te si mais donc lorsque chez entre sans sous "
-    "vers avant apres comme aussi tres tout tous toute toutes ont ai avez dois doivent "
-    "peux eux etre",
-    "sv": "en ett och eller inte ar var vad vem hur varfor nar vilken vilka med av till i "
-    "pa for jag vi ni de det den som kan ska maste behover om",
-    "es": "el la los las un una unos unas y o no es son que quien como por para cuando "
-    "donde cual cuales con de del en al se lo le yo nosotros usted hay puede debe",
-    "pl": "i a w z na do od o nie jest sa co kto jak dlaczego kiedy gdzie ktory ktora "
-    "ktore czy sie to ten ta te ja my wy czy trzeba moze musi",
-    "it": "il lo la i gli le un una e o non e sono che chi come perche quando dove quale "
-    "quali con di del della da in su per io noi voi si ci puo deve bisogna",
-    "ru": "и в во не на с со к ко по о об от до из за что кто как почему когда где какой "
-    "какая какие ли это этот эта я мы вы он она они нужно можно надо есть",
-    "nl": "de het een en of niet is zijn was wat wie hoe waarom wanneer waar welke met van "
-    "naar in op voor door ik wij we jij u hij zij moet kan mag er",
-}
-FOLDED_STOPWORDS = {lang: set(fold(words).split()) for lang, words in STOPWORDS.items()}
-"""The function words of each language, folded (as :func:`fold` leaves a question's words)."""
 # English words that are also function words elsewhere (German "an", "in", Polish "i", "on",
 # Italian "no") never count as evidence of English.
 _AMBIGUOUS_EN = {"a", "an", "i", "in", "on", "no"}

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from assistant.language.detect import (
-    FOLDED_STOPWORDS,
     detect_language,
-    fold,
     sources_in_english,
     surface_words,
     token_matches,
 )
 from assistant.language.lexicon import load_lexicon
+from assistant.text import FOLDED_STOPWORDS, fold
 
 if TYPE_CHECKING:
     from assistant.corpus.partners import Registry
@@ -154,7 +153,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     matches = [m for m in matches if not (m.start in verbs and m.end == m.start + 1)]
     concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
     starts = {m.start: m for m in matches}
-    stop = _STOP.get(lang, set())
+    stop = _STOP.get(lang, frozenset())
     wh = QUESTION_WORDS.get(lang, {})
     parts: list[str] = []
     loose: list[str] = []  # content words no whole term matched

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.corpus.partners import Interpreter, Partner, Registry
-from assistant.language.detect import fold, language_name, languages_named_in
+from assistant.language.detect import language_name, languages_named_in
 from assistant.language.termbase import Concept, Termbase
+from assistant.text import fold
 
 PIN = re.compile(r"⟦([a-z0-9-]+)⟧")
 """A citation pin in guidance text: the clause before it is cited to that document."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.language.detect import fold
+from assistant.text import fold
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 

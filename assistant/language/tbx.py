@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.errors import BadInput
+from assistant.errors import BadInput, invalid
 from assistant.language.termbase import Concept, Termbase
 from assistant.language.termfile import TermbaseError
 
@@ -176,7 +176,7 @@ def _concept(
             note=note,
         )
     except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        message = invalid(exc).message
         raise TermbaseError(source, 0, f"concept {concept_id}: {message}") from None
 
 

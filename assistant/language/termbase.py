@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.errors import BadInput, NotFound
 from assistant.language.detect import (
-    fold,
     is_acronym_use,
     match_tokens,
     strip_articles,
@@ -30,6 +29,7 @@ from assistant.language.detect import (
     token_matches,
     typo_budget,
 )
+from assistant.text import fold
 
 _ID = re.compile(r"^[a-z0-9-]+$")
 _LANG = re.compile(r"^[a-z]{2}$")

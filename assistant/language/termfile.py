@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from assistant.errors import BadInput, NotFound
+from assistant.errors import BadInput, NotFound, invalid
 from assistant.language.termbase import Concept, Termbase
 
 TERMBASE_FILE = "termbase.yaml"
@@ -85,16 +85,12 @@ def parse_termbase(text: str, *, source: str = TERMBASE_FILE) -> Termbase:
         try:
             concept = Concept.model_validate(raw)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc: list[str | int] = [p for p in first["loc"] if isinstance(p, str | int)]
-            message = first["msg"].removeprefix("Value error, ")
+            bad = invalid(exc)
+            loc: list[str | int] = list(bad.loc)
+            message = bad.message
             inner = re.match(r"terms\.([^:]+): (.*)", message)
             if inner:  # raised for one language inside the terms mapping
                 loc, message = ["terms", inner.group(1)], inner.group(2)
-            if first["type"] == "extra_forbidden":
-                message = "unknown field"
-            elif first["type"] == "missing":
-                message = "required field is missing"
             where = ".".join(str(p) for p in loc) or "concept"
             name = raw.get("id", f"#{i + 1}")
             line = _line(_node_at(node_of(i), loc))

@@ -20,13 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.errors import BadInput, NotFound
-from assistant.language.detect import (
-    fold,
-    language_name,
-    parse_language,
-    strip_articles,
-    typo_budget,
-)
+from assistant.language.detect import language_name, parse_language, strip_articles, typo_budget
 from assistant.language.termbase import (
     Concept,
     Lookup,
@@ -36,6 +30,7 @@ from assistant.language.termbase import (
     TermMatch,
     lookup_term,
 )
+from assistant.text import fold
 
 MAX_QUERY = 120
 """Longer text (a whole selected paragraph) is searched for terms, not looked up as one."""

@@ -256,7 +256,7 @@ def documents_named(manifest: Manifest, registry: Registry, text: str) -> list[s
     """The documents ``text`` names: by id, or by every content word of ``text`` appearing in
     the title or id (a partner named in ``text`` must be the document's partner or originator).
     """
-    from assistant.index.bm25 import tokenize  # numpy and a stemmer: only when asked
+    from assistant.text import tokenize
 
     lowered = text.lower()
     by_id = [

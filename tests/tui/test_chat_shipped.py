@@ -7,9 +7,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Markdown
 
 from assistant.config import Settings
-from assistant.corpus.chunking import sentences
 from assistant.corpus.markings import from_metadata
 from assistant.service import Assistant
+from assistant.text import sentences
 from assistant.tui.app import LiaisonApp, make_app
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.widgets import AudienceSelect, Exchange, SourcesPanel, StatusLine

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from assistant.answer.routes.base import Knowledge
 from assistant.answer.types import Answer
-from assistant.corpus.chunking import sentences
-from assistant.index.bm25 import word_share
 from assistant.policy.gate import Audience
 from assistant.retrieval.types import Filters, Hit
+from assistant.text import sentences, word_share
 
 
 def language_route(

@@ -18,7 +18,6 @@ from typing import Any
 
 from assistant.answer.routes.base import Knowledge
 from assistant.answer.types import Answer
-from assistant.corpus.chunking import sentences
 from assistant.index.manifest import DocEntry
 from assistant.policy.checks import (
     BANNER,
@@ -32,6 +31,7 @@ from assistant.policy.gate import Audience, admit
 from assistant.policy.questions import ReleaseQuestion, parse_release_question
 from assistant.policy.rules import Outcome
 from assistant.retrieval.types import Filters, Hit, Withheld
+from assistant.text import sentences
 
 MAX_DOCUMENTS = 8
 DOCTRINE = (
