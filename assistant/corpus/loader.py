@@ -17,13 +17,18 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.corpus.document import Document, FrontMatter, Section
-from assistant.corpus.markings import UNMARKED, MarkingError, parse_portion
+from assistant.corpus.markdown import Outline, StructureError, read_outline
+from assistant.corpus.markings import (
+    UNMARKED,
+    Handling,
+    MarkingError,
+    PortionMarking,
+    parse_portion,
+)
 from assistant.corpus.partners import Registry, load_registry
 from assistant.errors import BadInput, invalid
 
 PARTNERS_FILE = "partners.yaml"
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -131,14 +136,26 @@ def parse_document(
 ) -> tuple[Document, list[tuple[int, str]]]:
     """Parse one document. Raises :class:`DocumentError` with a line number when it is invalid."""
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        raise DocumentError(1, "no YAML front matter (the file must start with '---')")
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-    except StopIteration:
-        raise DocumentError(1, "front matter is not closed with '---'") from None
-    header = "\n".join(lines[1:end])
+        outline = read_outline(text)
+    except StructureError as exc:
+        raise DocumentError(exc.line, exc.reason) from None
+    if outline.front_matter is None:
+        first = text.splitlines()[0].strip() if text.strip() else ""
+        if first == "---":
+            raise DocumentError(1, "front matter is not closed with '---'")
+        raise DocumentError(1, "no YAML front matter (the file must start with '---')")
+    meta = _front_matter(outline)
+    warnings: list[tuple[int, str]] = []
+    if meta.handling is None:
+        warnings.append((1, "no handling block: treated as unmarked (denied to every partner)"))
+    sections = _sections(outline, meta)
+    doc = Document(meta=meta, path=path, source=source, sections=tuple(sections), digest=digest)
+    return doc, warnings
+
+
+def _front_matter(outline: Outline) -> FrontMatter:
+    header = outline.front_matter or ""
     try:
         data = yaml.safe_load(header)
     except yaml.YAMLError as exc:
@@ -148,18 +165,12 @@ def parse_document(
         raise DocumentError(line, f"bad YAML in front matter: {problem}") from None
     if not isinstance(data, dict):
         raise DocumentError(2, "front matter must be a YAML mapping")
-    warnings: list[tuple[int, str]] = []
     try:
-        meta = FrontMatter.model_validate(data)
+        return FrontMatter.model_validate(data)
     except ValidationError as exc:
         bad = invalid(exc)
-        line = _line_of(lines[: end + 1], bad.keys)
+        line = _line_of(list(outline.lines[: outline.body_start]), bad.keys)
         raise DocumentError(line, f"{bad.where or 'front matter'}: {bad.message}") from None
-    if meta.handling is None:
-        warnings.append((1, "no handling block: treated as unmarked (denied to every partner)"))
-    sections = _sections(lines[end + 1 :], first_line=end + 2, meta=meta)
-    doc = Document(meta=meta, path=path, source=source, sections=tuple(sections), digest=digest)
-    return doc, warnings
 
 
 def _line_of(header_lines: list[str], keys: list[str]) -> int:
@@ -175,62 +186,87 @@ def _line_of(header_lines: list[str], keys: list[str]) -> int:
     return line
 
 
-def _sections(body: list[str], *, first_line: int, meta: FrontMatter) -> list[Section]:
+def _sections(outline: Outline, meta: FrontMatter) -> list[Section]:
+    """The document's sections: the text before the first heading, then one section per
+    top-level heading, each with the handling of its portion. A marking holds down to the next
+    heading of the same or a higher level; a heading without one keeps its parent's."""
     banner = meta.handling or UNMARKED
     out: list[Section] = []
-    stack: list[tuple[int, str]] = []  # (level, title) of open headings
-    handling = banner
-    marked_at: int | None = None  # heading level whose marking is in force
-    buf: list[str] = []
-    start = first_line
-    in_fence = False
-
-    def flush() -> None:
-        text = "\n".join(buf).strip()
-        if text:
-            out.append(Section(tuple(t for _, t in stack), handling, text, start))
-
-    for offset, line in enumerate(body):
-        number = first_line + offset
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(line)
-        if heading is None:
-            buf.append(line)
-            continue
-        flush()
-        buf, start = [], number
-        level = len(heading.group("hashes"))
+    stack: list[tuple[int, str, Handling]] = []  # open headings: level, title, handling
+    bounds = [h.start for h in outline.headings] + [len(outline.lines)]
+    preamble = outline.text(outline.body_start, bounds[0]).strip()
+    if preamble:
+        out.append(Section((), banner, preamble, outline.body_start + 1))
+    for heading, end in zip(outline.headings, bounds[1:], strict=True):
         try:
-            marking, title = parse_portion(heading.group("text"))
+            marking, title = parse_portion(heading.text)
         except MarkingError as exc:
-            raise DocumentError(number, f"portion marking: {exc}") from None
-        while stack and stack[-1][0] >= level:
+            raise DocumentError(heading.line, f"portion marking: {exc}") from None
+        while stack and stack[-1][0] >= heading.level:
             stack.pop()
-        # A '# Title' line that repeats the document title adds nothing to the section path.
-        if not (level == 1 and not stack and title == meta.title):
-            stack.append((level, title))
+        handling = stack[-1][2] if stack else banner
         if marking is not None:
-            if meta.handling is None:
-                handling = UNMARKED
-            else:
-                if marking.classification.rank > banner.effective_level().rank:
-                    raise DocumentError(
-                        number,
-                        f"banner under-marks portion ({marking.classification.value} portion "
-                        f"under a {banner.effective_level().value} banner)",
-                    )
-                try:
-                    handling = marking.apply(banner)
-                except ValidationError as exc:
-                    raise DocumentError(
-                        number, f"portion marking: {invalid(exc).message}"
-                    ) from None
-            marked_at = level
-        elif marked_at is not None and level <= marked_at:
-            handling, marked_at = banner, None
-    flush()
+            handling = _portion(marking, banner, meta, heading.line)
+        # A '# Title' line that repeats the document title adds nothing to the section path.
+        if not (heading.level == 1 and not stack and title == meta.title):
+            stack.append((heading.level, title, handling))
+        elif marking is not None:
+            stack.append((heading.level, "", handling))
+        text = outline.text(heading.end, end).strip()
+        if text:
+            path = tuple(t for _, t, _ in stack if t)
+            out.append(Section(path, handling, text, heading.line))
+    _check_openings(outline, out)
     return out
+
+
+def _portion(marking: PortionMarking, banner: Handling, meta: FrontMatter, line: int) -> Handling:
+    """The handling a heading's marking gives its portion: the banner with the marking on top."""
+    if meta.handling is None:
+        return UNMARKED
+    if marking.classification.rank > banner.effective_level().rank:
+        raise DocumentError(
+            line,
+            f"banner under-marks portion ({marking.classification.value} portion "
+            f"under a {banner.effective_level().value} banner)",
+        )
+    try:
+        return marking.apply(banner)
+    except ValidationError as exc:
+        raise DocumentError(line, f"portion marking: {invalid(exc).message}") from None
+
+
+def _check_openings(outline: Outline, sections: list[Section]) -> None:
+    """A paragraph or list item that opens with a marking more restrictive than its section's
+    handling would be read as marked so and filed lower: fail closed, reject the document."""
+    for opening in outline.openings:
+        try:
+            marking, _ = parse_portion(opening.text)
+        except MarkingError:
+            marking = None
+        section = next((s for s in reversed(sections) if s.line <= opening.line), None)
+        handling = section.handling if section is not None else UNMARKED
+        if marking is None or not _restricts(marking, handling):
+            continue
+        raise DocumentError(
+            opening.line,
+            f"this paragraph is marked ({marking.classification.short}...) above its section "
+            f"({handling.banner()}); give it a marked heading of its own",
+        )
+
+
+def _restricts(marking: PortionMarking, handling: Handling) -> bool:
+    """Would ``marking`` make ``handling`` any more restrictive? Unmarked handling is the most
+    restrictive there is, so nothing does."""
+    if not handling.is_marked or handling.classification is None:
+        return False
+    if marking.classification.rank > handling.classification.rank:
+        return True
+    if marking.orcon and not handling.orcon:
+        return True
+    if marking.tlp is not None and marking.tlp != handling.tlp:
+        return True
+    return marking.rel_to is not None and not set(handling.rel_to) <= set(marking.rel_to)
 
 
 def _reject_duplicates(load: CorpusLoad) -> None:
