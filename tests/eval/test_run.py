@@ -26,8 +26,8 @@ from assistant.eval.metrics import (
 )
 from assistant.eval.run import QuestionResult, Run, calibrate_abstention, run_eval, summarise
 
-SMOKE = Path(__file__).resolve().parent / "eval" / "smoke.yaml"
-FULL = Path(__file__).resolve().parent / "eval" / "questions.yaml"
+SMOKE = Path(__file__).resolve().parent / "smoke.yaml"
+FULL = Path(__file__).resolve().parent / "questions.yaml"
 runner = CliRunner()
 
 P1 = (

@@ -43,8 +43,8 @@ from assistant.answer.llm import (  # noqa: E402
 from assistant.answer.types import DoneEvent, TokenEvent, final_answer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.text import split_sentences  # noqa: E402
+from tests.answer.test_llm import DENIED, PASSAGES, audience, result  # noqa: E402
 from tests.fakes import FakeEmbedder  # noqa: E402
-from tests.test_llm import DENIED, PASSAGES, audience, result  # noqa: E402
 
 pytestmark = [pytest.mark.llm, pytest.mark.allow_hosts(["127.0.0.1"])]
 

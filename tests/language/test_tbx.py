@@ -14,7 +14,7 @@ from assistant.language.tbx import ADMITTED, PREFERRED, TBX_NS, XML_LANG, export
 from assistant.language.termbase import Concept, Termbase
 from assistant.language.termfile import TERMBASE_FILE, TermbaseError, load_termbase, parse_termbase
 from tests.conftest import SHIPPED
-from tests.test_terms import SAMPLE_YAML
+from tests.language.test_termbase import SAMPLE_YAML
 
 NS = {"t": TBX_NS}
 

@@ -17,7 +17,7 @@ from assistant.policy.questions import parse_release_question
 from assistant.retrieval.types import Filters
 from assistant.text import sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 REGISTRY = load_registry(ROOT / "corpus" / "partners.yaml")
 TODAY = "2026-10-01"
 

@@ -11,7 +11,7 @@ from assistant.corpus.document import Kind
 from assistant.corpus.loader import load_corpus
 from assistant.corpus.markings import OWN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 
 
