@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.errors import StoreError
 from assistant.index.store import StoredChunk, Where
 
 
@@ -54,6 +55,8 @@ class MemoryStore:
         texts: Sequence[str],
         metas: Sequence[dict[str, Any]],
     ) -> None:
+        if len(set(ids)) != len(ids):  # as Chroma refuses such a batch
+            raise StoreError("store operation failed: Expected IDs to be unique")
         for i, e, t, m in zip(ids, embeddings, texts, metas, strict=True):
             self.rows[i] = (list(e), t, dict(m))
 

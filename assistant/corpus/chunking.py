@@ -1,8 +1,10 @@
 """Cutting documents into chunks: heading-aware first, then size-bounded.
 
-A section is already one portion (see :mod:`assistant.corpus`), so a chunk cut from a section
-never spans two portions and carries that portion's full handling. Chunk ids are content
-hashes: the same text in the same place gets the same id on every run.
+A section is already one portion (see :mod:`assistant.corpus.loader`), so a chunk cut from a
+section never spans two portions and carries that portion's full handling. Chunk text is the
+document's own text (white space at its ends aside). Chunk ids hash the document, the chunk's
+position and its content: unique in the store even where a document repeats itself, and the
+same on every run while the document is unchanged.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from assistant.corpus.document import Document, Section
 from assistant.corpus.markings import Handling, to_metadata
 
 # Bump when the way chunks are cut changes, so every store rebuilds its chunks once.
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -53,19 +55,22 @@ def split_text(text: str, size: int, overlap: int) -> list[str]:
         return [text] if text else []
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+    # keep_separator: the splitter joins the pieces it merges with the separator it split on,
+    # which for a regular expression would be the pattern's own text; kept separators join
+    # with nothing, so a chunk is a stretch of the section as written.
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=size,
         chunk_overlap=min(overlap, size // 2),
         separators=["\n\n", "\n", r"(?<=[.!?])\s+", "; ", ", ", " ", ""],
         is_separator_regex=True,
-        keep_separator=False,
+        keep_separator="end",
     )
     return [p.strip() for p in splitter.split_text(text) if p.strip()]
 
 
 def _make_chunk(doc: Document, section: Section, text: str, ordinal: int) -> Chunk:
     digest = hashlib.sha256(
-        "\x1f".join([doc.id, section.title, text, section.handling.key()]).encode()
+        "\x1f".join([doc.id, str(ordinal), section.title, text, section.handling.key()]).encode()
     ).hexdigest()[:32]
     meta: dict[str, Any] = {
         "doc_id": doc.id,

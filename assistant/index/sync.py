@@ -20,7 +20,7 @@ from assistant.corpus.chunking import CHUNKER_VERSION, chunk_document
 from assistant.corpus.document import Document
 from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_path, load_corpus
 from assistant.corpus.partners import load_registry
-from assistant.errors import BadInput
+from assistant.errors import BadInput, StoreError
 from assistant.index.embedder import Embedder
 from assistant.index.manifest import (
     DocEntry,
@@ -86,6 +86,23 @@ def find_registry_root(root: Path) -> Path:
     return here
 
 
+@dataclass
+class _Plan:
+    """What a sync has to do to the store, worked out from the manifest before touching it."""
+
+    changed: list[Document]
+    removed: list[str]
+    orphans: list[str]
+    """Documents in flight when an earlier run died, and gone from the corpus since."""
+    redo_all: bool
+    scope: list[Path]
+    present: set[str]
+
+    @property
+    def touches_store(self) -> bool:
+        return bool(self.changed or self.removed or self.orphans or self.redo_all)
+
+
 def sync(
     settings: Settings,
     roots: list[Path] | None = None,
@@ -95,6 +112,8 @@ def sync(
     embedder: Embedder | None = None,
     store: VectorStore | None = None,
 ) -> SyncReport:
+    """Bring the store in line with the corpus under ``roots``; bad files are reported in the
+    report, never raised, and a document the store refuses is reported with the rest synced."""
     roots = [r.expanduser() for r in (roots or [settings.corpus_path()])]
     location = settings.store_location()
     load = _load(roots)
@@ -105,12 +124,41 @@ def sync(
         store=location,
         corpus=[str(r) for r in roots],
     )
-    sig = signature(settings)
-    pending = read_journal(location)
-    redo_all = rebuild or manifest.signature != sig or "*" in pending
+    plan = _plan(load, manifest, roots, settings, location, rebuild, report)
+    registry_changed = _take_registry(load, manifest)
+    if plan.touches_store:
+        store = store or open_store(location, settings.collection)
+        embedder = embedder or Embedder(settings.model)
+        _apply(plan, settings, store, embedder, manifest, report, progress)
+        report.model_loaded = embedder.loaded
+    if plan.touches_store or registry_changed or not manifest.roots:
+        manifest.roots = sorted(set(manifest.roots) | {str(r) for r in plan.scope})
+        manifest.last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        save_manifest(location, manifest)
+    try:
+        save_termbase_snapshot(location, roots)
+    except TermbaseError as exc:
+        report.rejected.append(Problem(display_path(Path(exc.path)), exc.line, exc.reason))
+    report.documents = len(manifest.documents)
+    report.chunks = manifest.chunk_count
+    return report
 
+
+def _plan(
+    load: CorpusLoad,
+    manifest: Manifest,
+    roots: list[Path],
+    settings: Settings,
+    location: str,
+    rebuild: bool,
+    report: SyncReport,
+) -> _Plan:
+    """Sort the loaded documents into added, updated and unchanged (counted in ``report``), and
+    find what the store holds that the corpus no longer backs."""
+    pending = read_journal(location)
+    redo_all = rebuild or manifest.signature != signature(settings) or "*" in pending
     scope = [r.resolve() for r in roots]
-    present = {doc.id: doc for doc in load.documents}
+    present = {doc.id for doc in load.documents}
     changed: list[Document] = []
     for doc in load.documents:
         old = manifest.documents.get(doc.id)
@@ -127,56 +175,64 @@ def sync(
         for doc_id, entry in manifest.documents.items()
         if doc_id not in present and _within(Path(entry.path), scope)
     ]
-    # Documents in flight when an earlier run died, and gone from the corpus since.
-    orphans = sorted(d for d in pending - set(present) - set(removed) if d != "*")
+    orphans = sorted(d for d in pending - present - set(removed) if d != "*")
     report.removed = len(removed)
+    return _Plan(changed, removed, orphans, redo_all, scope, present)
 
-    registry_changed = load.registry is not None and (
-        load.registry_digest != manifest.registry_digest
-    )
-    if registry_changed and load.registry is not None:
-        manifest.partners = dict(load.registry.partners)
-        manifest.registry_digest = load.registry_digest
 
-    if changed or removed or orphans or redo_all:
-        store = store or open_store(location, settings.collection)
-        write_journal(location, {d.id for d in changed} | set(removed) | set(orphans))
-        for doc_id in [*removed, *orphans]:
+def _take_registry(load: CorpusLoad, manifest: Manifest) -> bool:
+    """Record the corpus's partner registry in the manifest when it changed."""
+    if load.registry is None or load.registry_digest == manifest.registry_digest:
+        return False
+    manifest.partners = dict(load.registry.partners)
+    manifest.registry_digest = load.registry_digest
+    return True
+
+
+def _apply(
+    plan: _Plan,
+    settings: Settings,
+    store: VectorStore,
+    embedder: Embedder,
+    manifest: Manifest,
+    report: SyncReport,
+    progress: Progress | None,
+) -> None:
+    """Delete what is gone, then commit each changed document on its own, under the journal."""
+    location = settings.store_location()
+    write_journal(location, {d.id for d in plan.changed} | set(plan.removed) | set(plan.orphans))
+    for doc_id in [*plan.removed, *plan.orphans]:
+        store.delete_doc(doc_id)
+        manifest.documents.pop(doc_id, None)
+    if plan.redo_all:
+        # A new signature means the stored vectors are incompatible: drop what the corpus
+        # being synced no longer backs, and re-embed all of it.
+        for doc_id in store.doc_ids() - plan.present:
+            entry = manifest.documents.get(doc_id)
+            if entry is not None and not _within(Path(entry.path), plan.scope):
+                continue
             store.delete_doc(doc_id)
             manifest.documents.pop(doc_id, None)
-        if redo_all:
-            # A new signature means the stored vectors are incompatible: drop what the corpus
-            # being synced no longer backs, and re-embed all of it.
-            for doc_id in store.doc_ids() - set(present):
-                if doc_id in manifest.documents and not _within(
-                    Path(manifest.documents[doc_id].path), scope
-                ):
-                    continue
-                store.delete_doc(doc_id)
-                manifest.documents.pop(doc_id, None)
-        manifest.signature = sig
-        save_manifest(location, manifest)
-        embedder = embedder or Embedder(settings.model)
-        for i, doc in enumerate(changed):
-            if progress:
-                progress(doc.id, i, len(changed))
-            _commit(doc, settings, store, embedder, manifest)
-            save_manifest(location, manifest)
+    manifest.signature = signature(settings)
+    save_manifest(location, manifest)
+    for i, doc in enumerate(plan.changed):
         if progress:
-            progress("done", len(changed), len(changed))
-        report.model_loaded = embedder.loaded
-        clear_journal(location)
-    if changed or removed or orphans or registry_changed or redo_all or not manifest.roots:
-        manifest.roots = sorted(set(manifest.roots) | {str(r) for r in scope})
-        manifest.last_sync = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            progress(doc.id, i, len(plan.changed))
+        try:
+            _commit(doc, settings, store, embedder, manifest)
+        except StoreError as exc:
+            # The store refused this document (and may hold none of its chunks now): it is
+            # reported, left out of the manifest so the next run adds it again, and the rest
+            # of the corpus is still synced.
+            manifest.documents.pop(doc.id, None)
+            store.delete_doc(doc.id)
+            report.rejected.append(
+                Problem(display_path(doc.path), 1, f"the store refused the document: {exc.message}")
+            )
         save_manifest(location, manifest)
-    try:
-        save_termbase_snapshot(location, roots)
-    except TermbaseError as exc:
-        report.rejected.append(Problem(display_path(Path(exc.path)), exc.line, exc.reason))
-    report.documents = len(manifest.documents)
-    report.chunks = manifest.chunk_count
-    return report
+    if progress:
+        progress("done", len(plan.changed), len(plan.changed))
+    clear_journal(location)
 
 
 def _load(roots: list[Path]) -> CorpusLoad:

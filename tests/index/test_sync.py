@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.errors import StoreError
 from assistant.index import sync as index
 from assistant.index.manifest import load_manifest
 from assistant.index.sync import sync
@@ -110,3 +111,54 @@ def test_syncing_a_subfolder_keeps_other_documents(tmp_path: Path, corpus: Path)
     (corpus / "sub" / "e.md").unlink()
     report = sync(settings, [corpus / "sub"], embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
     assert report.removed == 1 and store.doc_ids() == {"a", "b", "c"}
+
+
+class RefusingStore(MemoryStore):
+    """A store that refuses the chunks of one document, as Chroma refuses a bad batch."""
+
+    def __init__(self, refuse: str) -> None:
+        super().__init__()
+        self.refuse = refuse
+
+    def upsert(self, ids, embeddings, texts, metas) -> None:  # type: ignore[no-untyped-def]
+        if any(m.get("doc_id") == self.refuse for m in metas):
+            raise StoreError("store operation failed: the server refused the batch")
+        super().upsert(ids, embeddings, texts, metas)
+
+
+def test_a_document_the_store_refuses_is_reported_and_the_rest_ingested(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = _settings(tmp_path, corpus)
+    store = RefusingStore("b")
+    report = sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    (problem,) = report.rejected
+    assert problem.path.endswith("b.md") and "refused" in problem.reason
+    assert store.doc_ids() == {"a", "c"} and report.documents == 2
+    assert set(load_manifest(settings.store_location()).documents) == {"a", "c"}
+    # Once the store takes it, the next run adds it: nothing was recorded as synced.
+    store.refuse = "none"
+    again = sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert (again.added, again.unchanged, again.rejected) == (1, 2, [])
+    assert store.doc_ids() == {"a", "b", "c"}
+
+
+@pytest.mark.integration
+def test_documents_that_repeat_themselves_ingest_into_chroma(
+    tmp_path: Path,
+    corpus: Path,
+    embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    """Chroma refuses a batch with two equal ids; chunk ids carry their position."""
+    from tests.corpus.test_chunking import REPEATS
+
+    for i, body in enumerate(REPEATS.values()):
+        write_doc(corpus, f"rep{i}.md", _front(f"rep{i}"), body * 3)
+    settings = Settings(store=str(tmp_path / "chroma"), corpus=corpus)
+    report = sync(settings, embedder=embedder)
+    assert report.rejected == [] and report.added == 3 + len(REPEATS)
+    again = sync(settings, embedder=embedder)
+    assert again.unchanged == report.added and again.added == again.updated == 0
+    from assistant.index.store import open_store
+
+    assert open_store(settings.store_location()).count() == report.chunks
