@@ -16,10 +16,11 @@ from assistant.config import Settings, load_settings
 from assistant.corpus.partners import Registry
 from assistant.index.embedder import Embedder
 from assistant.index.manifest import Manifest, load_manifest
-from assistant.index.store import VectorStore, open_store
+from assistant.index.snapshot import load_termbase_snapshot
+from assistant.index.store import open_store
+from assistant.index.types import VectorStore
 from assistant.language.expansion import Expansion
 from assistant.language.termbase import Termbase
-from assistant.language.termfile import load_termbase_snapshot
 from assistant.limits import check_query
 from assistant.policy.gate import Audience
 from assistant.retrieval.hybrid import Retriever

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import StoreError
-from assistant.index.store import StoredChunk, Where
+from assistant.index.types import StoredChunk, Where
 
 
 class FakeEmbedder:

@@ -80,7 +80,7 @@ def import_(
     ] = None,
 ) -> None:
     """Convert a TBX file into termbase.yaml (then run liaison ingest)."""
-    from assistant.index.manifest import write_atomic
+    from assistant.files import write_atomic
     from assistant.language.tbx import read_tbx
 
     result = read_tbx(source)
@@ -96,7 +96,7 @@ def import_(
 
 def _termbase(store: str | None, corpus: Path | None) -> Termbase:
     from assistant.config import load_settings
-    from assistant.language.termfile import open_termbase
+    from assistant.index.snapshot import open_termbase
 
     settings = load_settings(store=store)
     return open_termbase(settings.store_location(), corpus, settings.corpus_path())

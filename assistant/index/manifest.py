@@ -9,50 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from assistant import paths
-from assistant.corpus.markings import Handling
+from assistant.corpus.catalogue import DocEntry
 from assistant.corpus.partners import Partner, Registry
-from assistant.errors import StoreError
+from assistant.files import write_atomic
 from assistant.index.store import is_url
 
 MANIFEST = "liaison-manifest.json"
 JOURNAL = "liaison-sync.journal"
-
-
-class Portion(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    section: str
-    handling: Handling
-
-
-class DocEntry(BaseModel):
-    """One document as last synced."""
-
-    model_config = ConfigDict(frozen=True)
-
-    digest: str
-    path: str
-    source: str
-    title: str
-    kind: str
-    partner: str | None = None
-    topics: tuple[str, ...] = ()
-    language: str = "en"
-    reviewed: dt.date
-    banner: Handling
-    portions: tuple[Portion, ...] = ()
-    chunks: tuple[str, ...] = ()
-    order: int | None = None
-    quiz: tuple[dict[str, Any], ...] = ()
 
 
 class Manifest(BaseModel):
@@ -93,20 +63,6 @@ def load_manifest(location: str) -> Manifest:
 
 def save_manifest(location: str, manifest: Manifest) -> None:
     write_atomic(state_dir(location) / MANIFEST, manifest.model_dump_json(indent=1))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file and rename, so a crash never leaves half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def read_journal(location: str) -> set[str]:

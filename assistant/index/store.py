@@ -8,43 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import StoreError
+from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.offline import go_offline
-
-Where = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    id: str
-    text: str
-    meta: dict[str, Any]
-    distance: float | None = None
-
-
-class VectorStore(Protocol):
-    def upsert(
-        self,
-        ids: Sequence[str],
-        embeddings: Sequence[Sequence[float]],
-        texts: Sequence[str],
-        metas: Sequence[dict[str, Any]],
-    ) -> None: ...
-
-    def delete_doc(self, doc_id: str) -> None: ...
-
-    def doc_ids(self) -> set[str]: ...
-
-    def query(self, vector: Sequence[float], k: int, where: Where | None) -> list[StoredChunk]: ...
-
-    def all(self) -> list[StoredChunk]: ...
-
-    def count(self) -> int: ...
 
 
 def is_url(location: str) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.corpus.catalogue import DocEntry, Portion
 from assistant.corpus.chunking import CHUNKER_VERSION, chunk_document
 from assistant.corpus.document import Document
 from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_path, load_corpus
@@ -23,17 +24,17 @@ from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput, StoreError
 from assistant.index.embedder import Embedder
 from assistant.index.manifest import (
-    DocEntry,
     Manifest,
-    Portion,
     clear_journal,
     load_manifest,
     read_journal,
     save_manifest,
     write_journal,
 )
-from assistant.index.store import VectorStore, open_store
-from assistant.language.termfile import TermbaseError, save_termbase_snapshot
+from assistant.index.snapshot import save_termbase_snapshot
+from assistant.index.store import open_store
+from assistant.index.types import VectorStore
+from assistant.language.termfile import TermbaseError
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)."""

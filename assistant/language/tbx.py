@@ -80,7 +80,7 @@ def export_tbx(termbase: Termbase, *, title: str = "liaison termbase") -> str:
 
 
 def write_tbx(termbase: Termbase, path: Path, *, title: str = "liaison termbase") -> None:
-    from assistant.index.manifest import write_atomic
+    from assistant.files import write_atomic
 
     write_atomic(path, export_tbx(termbase, title=title))
 

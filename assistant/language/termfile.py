@@ -1,14 +1,12 @@
-"""The termbase on disk: ``termbase.yaml`` in the corpus and its JSON snapshot in the store.
+"""The termbase on disk: ``termbase.yaml`` in the corpus.
 
 ``termbase.yaml`` sits at the corpus root (docs/corpus-format.md, "Termbase"); every error in it
-names the file and line. Sync copies it into the store as a JSON snapshot, so ``liaison term``
-and the cross-lingual expansion work from the store alone, without the corpus and without the
-model or Chroma. The concepts and their look-up are in :mod:`assistant.terms`.
+names the file and line. Sync copies it into the store (:mod:`assistant.index.snapshot`). The
+concepts and their look-up are in :mod:`assistant.language.termbase`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,7 +19,6 @@ from assistant.errors import BadInput, NotFound, invalid
 from assistant.language.termbase import Concept, Termbase
 
 TERMBASE_FILE = "termbase.yaml"
-SNAPSHOT_FILE = "termbase.json"
 _PARTNERS_FILE = "partners.yaml"
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -145,62 +142,3 @@ def find_termbase(roots: Iterable[Path]) -> tuple[Path | None, Path | None]:
                 corpus_root = corpus_root or candidate
                 break
     return None, corpus_root
-
-
-def save_termbase_snapshot(location: str, roots: list[Path]) -> None:
-    """Copy the corpus termbase into the store as JSON (called by sync).
-
-    A broken termbase raises :class:`TermbaseError` and leaves the previous snapshot in place.
-    A corpus root without a termbase removes the snapshot; roots outside any corpus leave it.
-    """
-    from assistant.index.manifest import state_dir, write_atomic
-
-    path, corpus_root = find_termbase(roots)
-    target = state_dir(location) / SNAPSHOT_FILE
-    if path is None:
-        if corpus_root is not None:
-            target.unlink(missing_ok=True)
-        return
-    termbase = load_termbase(path)
-    data = json.loads(termbase.to_json())
-    data["source"] = str(path.resolve())
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return
-    write_atomic(target, text)
-
-
-def load_termbase_snapshot(location: str) -> Termbase | None:
-    """The termbase the store was last synced with, or None (none, or unreadable)."""
-    from assistant.index.manifest import state_dir
-
-    path = state_dir(location) / SNAPSHOT_FILE
-    if not path.is_file():
-        return None
-    try:
-        return Termbase.from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, ValidationError, BadInput):
-        # A damaged snapshot only costs a re-sync, like the manifest.
-        return None
-
-
-def open_termbase(
-    location: str, corpus: Path | None = None, default_corpus: Path | None = None
-) -> Termbase:
-    """The termbase to look terms up in: the ``corpus`` given, else the store's snapshot, else
-    the default corpus (a store not yet synced). NotFound when there is none."""
-    if corpus is not None:
-        path, _ = find_termbase([corpus])
-        if path is None:
-            raise NotFound(f"no {TERMBASE_FILE} in {corpus}")
-        return load_termbase(path)
-    snapshot = load_termbase_snapshot(location)
-    if snapshot is not None:
-        return snapshot
-    if default_corpus is not None:
-        path, _ = find_termbase([default_corpus])
-        if path is not None:
-            return load_termbase(path)
-    raise NotFound(
-        f"the store at {location} has no termbase", "run: liaison ingest, or give --corpus DIR"
-    )

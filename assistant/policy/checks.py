@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.corpus.catalogue import Catalogue, DocEntry
 from assistant.corpus.markings import Handling, Level
 from assistant.corpus.partners import Registry
 from assistant.errors import BadInput, NotFound
-from assistant.index.manifest import DocEntry, Manifest
 from assistant.policy.rules import Decision, Outcome, decide, most_restrictive, within_clearance
 
 BANNER = "(banner)"
@@ -175,7 +175,7 @@ class DocumentCheck:
 
 
 def check_document(
-    manifest: Manifest,
+    manifest: Catalogue,
     doc_id: str,
     recipient: str,
     today: dt.date,
@@ -218,7 +218,7 @@ def check_document(
     )
 
 
-def find_document(manifest: Manifest, doc_id: str) -> tuple[str, DocEntry]:
+def find_document(manifest: Catalogue, doc_id: str) -> tuple[str, DocEntry]:
     """The id and catalogue entry for ``doc_id``; :class:`NotFound` with a hint otherwise."""
     key = doc_id.strip().lower()
     if not key:
@@ -252,7 +252,7 @@ _GENERIC = (
 )
 
 
-def documents_named(manifest: Manifest, registry: Registry, text: str) -> list[str]:
+def documents_named(manifest: Catalogue, registry: Registry, text: str) -> list[str]:
     """The documents ``text`` names: by id, or by every content word of ``text`` appearing in
     the title or id (a partner named in ``text`` must be the document's partner or originator).
     """

@@ -17,7 +17,7 @@ from assistant.corpus.chunking import context_text
 from assistant.corpus.markings import Handling, from_metadata
 from assistant.index.bm25 import LexicalIndex
 from assistant.index.embedder import Embedder
-from assistant.index.store import StoredChunk, VectorStore, Where
+from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.policy.gate import Audience, admit, allowed_keys
 from assistant.policy.rules import Outcome
 from assistant.retrieval.types import Filters, Hit, Mode, SearchResult, Withheld

@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.corpus.chunking import topic_key
 from assistant.corpus.markings import Handling, from_metadata
-from assistant.index.store import Where
+from assistant.index.types import Where
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,14 @@ from typer.testing import CliRunner
 
 from assistant.cli.app import app
 from assistant.errors import BadInput, NotFound
-from assistant.language.termbase import Status, Termbase, lookup_term
-from assistant.language.termfile import (
+from assistant.index.snapshot import (
     SNAPSHOT_FILE,
-    TERMBASE_FILE,
-    TermbaseError,
-    load_termbase,
     load_termbase_snapshot,
     open_termbase,
-    parse_termbase,
     save_termbase_snapshot,
 )
+from assistant.language.termbase import Status, Termbase, lookup_term
+from assistant.language.termfile import TERMBASE_FILE, TermbaseError, load_termbase, parse_termbase
 from assistant.text import fold
 from tests.conftest import SHIPPED, make_corpus
 

@@ -14,10 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli.app import app
+from assistant.corpus.catalogue import DocEntry, Portion
 from assistant.corpus.markings import Handling, Level
 from assistant.corpus.partners import Partner
 from assistant.errors import NotFound
-from assistant.index.manifest import DocEntry, Manifest, Portion, save_manifest
+from assistant.index.manifest import Manifest, save_manifest
 from assistant.policy.checks import BANNER, check_document, sentence
 from assistant.policy.rules import Outcome, decide
 from tests.spec import SPEC_RULE_IDS

@@ -17,7 +17,7 @@ import pytest
 
 from assistant.corpus.markings import Handling, Level, to_metadata
 from assistant.corpus.partners import Partner, Registry
-from assistant.index.store import StoredChunk
+from assistant.index.types import StoredChunk
 from assistant.policy.gate import Audience, admit
 from assistant.retrieval.hybrid import Retriever
 from assistant.retrieval.types import Hit

@@ -15,9 +15,10 @@ from textual.widgets import Input, Markdown, Static
 
 from assistant.answer.types import Answer, AnswerEvent, DoneEvent, TokenEvent
 from assistant.config import Settings
+from assistant.corpus.catalogue import DocEntry
 from assistant.corpus.markings import Handling, to_metadata
 from assistant.corpus.partners import load_registry
-from assistant.index.manifest import DocEntry, Manifest
+from assistant.index.manifest import Manifest
 from assistant.language.termbase import Termbase
 from assistant.language.termfile import load_termbase
 from assistant.retrieval.types import Hit, Withheld

@@ -18,7 +18,7 @@ from typing import Any
 
 from assistant.answer.routes.base import Knowledge
 from assistant.answer.types import Answer
-from assistant.index.manifest import DocEntry
+from assistant.corpus.catalogue import DocEntry
 from assistant.policy.checks import (
     BANNER,
     CONSENT_PROCEDURE,

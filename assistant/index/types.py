@@ -1,0 +1,41 @@
+"""The store's interface and its row type: what retrieval and sync know of a vector store.
+
+A leaf module: the Chroma implementation is :mod:`assistant.index.store`, and tests swap in a
+fake. Nothing here imports chromadb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Where = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    distance: float | None = None
+
+
+class VectorStore(Protocol):
+    def upsert(
+        self,
+        ids: Sequence[str],
+        embeddings: Sequence[Sequence[float]],
+        texts: Sequence[str],
+        metas: Sequence[dict[str, Any]],
+    ) -> None: ...
+
+    def delete_doc(self, doc_id: str) -> None: ...
+
+    def doc_ids(self) -> set[str]: ...
+
+    def query(self, vector: Sequence[float], k: int, where: Where | None) -> list[StoredChunk]: ...
+
+    def all(self) -> list[StoredChunk]: ...
+
+    def count(self) -> int: ...
