@@ -185,11 +185,7 @@ class LLMAnswerer:
         return replace(result, hits=hits)
 
     def messages(self, result: SearchResult) -> list[BaseMessage]:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        system, user = self.prompt.render(format_passages(result.hits), result.query)
-        out: list[BaseMessage] = [SystemMessage(content=system)] if system else []
-        return [*out, HumanMessage(content=user)]
+        return self.prompt.messages(format_passages(result.hits), result.query)
 
     def _finish(self, result: SearchResult, text: str) -> Answer:
         checked = ground(text, len(result.hits), ungrounded=self.ungrounded)

@@ -1,22 +1,28 @@
-"""Prompt files for the optional language model: versioned text in ``prompts/``, not code."""
+"""Prompt files for the optional language model: versioned text in ``prompts/``, not code.
+
+A file holds a description, then ``=== system ===`` and ``=== user ===`` sections with the
+placeholders ``{passages}`` and ``{question}``; it becomes a LangChain ``ChatPromptTemplate``.
+Any other brace in the file is text, and text put into a placeholder is never read again, so
+braces in a passage or in the question are never taken for placeholders."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.errors import ConfigError
 from assistant.paths import prompts_dir
 from assistant.retrieval.types import Hit
 
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+    from langchain_core.prompts import ChatPromptTemplate
+
 _PROMPT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-
-
 _SECTION = re.compile(r"^=== (system|user) ===\s*$", re.MULTILINE)
-
-
-_PLACEHOLDER = re.compile(r"\{(passages|question)\}")
+_PLACEHOLDER = re.compile(r"(\{(?:passages|question)\})")
 
 
 @dataclass(frozen=True)
@@ -25,15 +31,26 @@ class Prompt:
     system: str
     user: str
 
-    def render(self, passages: str, question: str) -> tuple[str, str]:
-        """The system and user messages. One pass, so braces in a passage or in the question
-        are never taken for placeholders."""
-        values = {"passages": passages, "question": question}
+    def template(self) -> ChatPromptTemplate:
+        """The prompt as a chat template: a system message (when the file has one), then the
+        user message."""
+        from langchain_core.prompts import ChatPromptTemplate
 
-        def fill(text: str) -> str:
-            return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+        parts = [("system", _template(self.system))] if self.system else []
+        return ChatPromptTemplate.from_messages([*parts, ("human", _template(self.user))])
 
-        return fill(self.system), fill(self.user)
+    def messages(self, passages: str, question: str) -> list[BaseMessage]:
+        """The messages for the model, with the passages and the question put in."""
+        return self.template().format_messages(passages=passages, question=question)
+
+
+def _template(text: str) -> str:
+    """``text`` as an f-string template: our two placeholders kept, every other brace text."""
+    parts = _PLACEHOLDER.split(text)
+    return "".join(
+        part if _PLACEHOLDER.fullmatch(part) else part.replace("{", "{{").replace("}", "}}")
+        for part in parts
+    )
 
 
 def available_prompts() -> list[str]:

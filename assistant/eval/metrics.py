@@ -7,6 +7,7 @@ latency. Nothing here runs the pipeline, so each can be tested on hand-made answ
 
 from __future__ import annotations
 
+import statistics
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -153,12 +154,10 @@ def citation_precision(checks: Sequence[MarkCheck]) -> float | None:
     return sum(1 for c in checks if c.exists and c.supported) / len(checks)
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100)."""
+def percentile(values: Sequence[float], q: int) -> float | None:
+    """The ``q``-th percentile (1..99), linearly interpolated between the values."""
     if not values:
         return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+    if len(values) == 1:
+        return float(values[0])
+    return float(statistics.quantiles(values, n=100, method="inclusive")[q - 1])

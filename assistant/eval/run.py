@@ -152,34 +152,7 @@ def run_eval(
     for i, q in enumerate(questions):
         if progress:
             progress(i, len(questions), q.id)
-        audience = assistant.audience(q.audience)
-        # Measure what ``ask`` searches: a non-English question is carried to English first.
-        question = " ".join(q.question.split())
-        retrieved: dict[str, list[str]] = {
-            mode: [
-                h.doc_id for h in assistant.retrieve(question, audience, k=depth, mode=mode)[1].hits
-            ]
-            for mode in modes
-        }
-        start = time.perf_counter()
-        answer = assistant.ask(q.question, audience=q.audience, k=k)
-        elapsed = (time.perf_counter() - start) * 1000
-        marks = (
-            []
-            if answer.abstained
-            else check_citations(answer.text, [h.text for h in answer.citations])
-        )
-        results.append(
-            QuestionResult(
-                question=q,
-                retrieved=retrieved,
-                answer=answer.text,
-                abstained=answer.abstained,
-                evidence=answer.evidence if answer.kind == "extractive" else None,
-                latency_ms=elapsed,
-                marks=marks,
-            )
-        )
+        results.append(_run_one(assistant, q, modes, k, depth))
     if progress:
         progress(len(questions), len(questions), "done")
     return Run(
@@ -192,6 +165,34 @@ def run_eval(
         results=results,
         thresholds=dict(eval_set.thresholds),
         warnings=warnings,
+    )
+
+
+def _run_one(
+    assistant: Assistant, q: Question, modes: Sequence[Mode], k: int, depth: int
+) -> QuestionResult:
+    """One question: what each retrieval mode ranks, then the timed answer and its marks."""
+    audience = assistant.audience(q.audience)
+    # Measure what ``ask`` searches: a non-English question is carried to English first.
+    question = " ".join(q.question.split())
+    retrieved: dict[str, list[str]] = {
+        mode: [h.doc_id for h in assistant.retrieve(question, audience, k=depth, mode=mode)[1].hits]
+        for mode in modes
+    }
+    start = time.perf_counter()
+    answer = assistant.ask(q.question, audience=q.audience, k=k)
+    elapsed = (time.perf_counter() - start) * 1000
+    marks = (
+        [] if answer.abstained else check_citations(answer.text, [h.text for h in answer.citations])
+    )
+    return QuestionResult(
+        question=q,
+        retrieved=retrieved,
+        answer=answer.text,
+        abstained=answer.abstained,
+        evidence=answer.evidence if answer.kind == "extractive" else None,
+        latency_ms=elapsed,
+        marks=marks,
     )
 
 

@@ -18,7 +18,7 @@ from assistant.language.detect import (
     surface_words,
     token_matches,
 )
-from assistant.language.lexicon import load_lexicon
+from assistant.language.lexicon import Lexicon, load_lexicon
 from assistant.text import FOLDED_STOPWORDS, fold
 
 if TYPE_CHECKING:
@@ -152,41 +152,78 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     # "redet ... an" is "anreden" (address), not the term "Rede" (speech) it also matches.
     matches = [m for m in matches if not (m.start in verbs and m.end == m.start + 1)]
     concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
+    walk = _walk(tokens, surfaces, matches, lang, lexicon, verbs)
+    english = " ".join(walk.parts)
+    translations = _word_translations(walk.loose, termbase, lang, set(concepts))
+    units = list(walk.units)
+    for token in walk.loose:
+        if len(token) >= _MIN_UNIT or token.isdigit():  # "el", "ne": particles, not content
+            units.append((token, *translations.get(token, ())))
+    extra = _extra_words(english, translations, concepts, termbase)
+    english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
+    return Expansion(lang, english_query, concepts, tuple(matches), question, tuple(units))
+
+
+@dataclass
+class _Walk:
+    """A question's words carried over one by one: the English parts of the query, one unit per
+    content word or term, and the content words nothing rendered."""
+
+    parts: list[str] = field(default_factory=list)
+    units: list[tuple[str, ...]] = field(default_factory=list)
+    loose: list[str] = field(default_factory=list)
+
+
+def _walk(
+    tokens: list[str],
+    surfaces: list[str],
+    matches: list[TermMatch],
+    lang: str,
+    lexicon: Lexicon | None,
+    verbs: dict[int, list[str]],
+) -> _Walk:
+    """Terms (longest first, already matched) become their English preferred term, question
+    words their English ones; function words go; other words go through the lexicon, and
+    those it does not know are kept as written (names, codes, numbers)."""
     starts = {m.start: m for m in matches}
     stop = _STOP.get(lang, frozenset())
     wh = QUESTION_WORDS.get(lang, {})
-    parts: list[str] = []
-    loose: list[str] = []  # content words no whole term matched
-    units: list[tuple[str, ...]] = []
+    out = _Walk()
     i = 0
     while i < len(tokens):
         match = starts.get(i)
         if match is not None:
-            parts.append(match.concept.label)
-            units.append((match.surface, *match.concept.terms.get("en", ())))
+            out.parts.append(match.concept.label)
+            out.units.append((match.surface, *match.concept.terms.get("en", ())))
             i = match.end
             continue
         token = tokens[i]
         if token in wh:
-            parts.append(wh[token])
+            out.parts.append(wh[token])
         elif token not in stop:
             english_words = verbs.get(i) or (
                 lexicon.translate(surfaces[i]) if lexicon is not None else []
             )
             if english_words:
-                parts.append(" ".join(english_words))
-                units.append((token, *english_words))
+                out.parts.append(" ".join(english_words))
+                out.units.append((token, *english_words))
             else:
-                parts.append(surfaces[i])
-                loose.append(token)
+                out.parts.append(surfaces[i])
+                out.loose.append(token)
         i += 1
-    english = " ".join(parts)
+    return out
+
+
+def _extra_words(
+    english: str,
+    translations: dict[str, list[str]],
+    concepts: tuple[str, ...],
+    termbase: Termbase,
+) -> list[str]:
+    """Words appended to the query: renderings of loose words found inside terms, and for each
+    matched concept its English synonyms and the first content words of its definition."""
     extra: list[str] = []
     present = set(fold(english).split())
-    translations = _word_translations(loose, termbase, lang, set(concepts))
-    for token in loose:
-        if len(token) >= _MIN_UNIT or token.isdigit():  # "el", "ne": particles, not content
-            units.append((token, *translations.get(token, ())))
     for words in translations.values():
         _add_words(" ".join(words), present, extra)
     for concept_id in concepts:
@@ -197,8 +234,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
             _add_words(synonym, present, extra)
         words = [w for w in fold(concept.definition).split() if w not in _STOP["en"]]
         _add_words(" ".join(words[:_DEFINITION_WORDS]), present, extra)
-    english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
-    return Expansion(lang, english_query, concepts, tuple(matches), question, tuple(units))
+    return extra
 
 
 _MIN_UNIT = 3

@@ -6,8 +6,9 @@ field on the concept, the English definition in the English ``langSec`` and each
 ``administrativeStatus`` (preferredTerm-admn-sts / admittedTerm-admn-sts). Import also reads the
 TBX v2 ``martif`` files many tools still write (``termEntry`` > ``langSet`` > ``tig``/``ntig``).
 
-Only the standard library's ``xml.etree`` is used. Files that declare entities are refused,
-since nothing in a termbase needs them and entity expansion is the classic XML bomb.
+Files are read with defusedxml, which refuses entity declarations and external references
+(nothing in a termbase needs them, and entity expansion is the classic XML bomb); they are
+written with the standard library's ``xml.etree``.
 """
 
 from __future__ import annotations
@@ -111,12 +112,20 @@ def read_tbx(path: Path) -> TbxImport:
 
 def parse_tbx(data: bytes | str, *, source: str = "<tbx>") -> TbxImport:
     """Parse TBX text into a termbase. Concepts keep their TBX order and ids."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if b"<!ENTITY" in raw:
-        line = raw[: raw.index(b"<!ENTITY")].count(b"\n") + 1
-        raise TermbaseError(source, line, "TBX files that declare XML entities are refused")
     try:
-        root = ET.fromstring(raw)
+        root = fromstring(raw)
+    except DefusedXmlException as exc:
+        # Nothing in a termbase needs entities or external references, and entity expansion
+        # is the classic XML bomb: defusedxml refuses them before they are expanded.
+        at = raw.find(b"<!ENTITY")
+        line = raw[:at].count(b"\n") + 1 if at >= 0 else 1
+        raise TermbaseError(
+            source, line, f"TBX files that declare XML entities are refused ({exc})"
+        ) from None
     except ET.ParseError as exc:
         line, _column = exc.position
         raise TermbaseError(source, line, f"not well-formed XML: {exc.msg}") from None

@@ -168,31 +168,17 @@ def route(
     docs = find_documents(assistant, parsed, audience, filters)
     if not docs:
         return _nothing_found(question, audience, parsed)
-    lines: list[str] = []
-    withheld: list[Withheld] = []
-    rules: dict[str, None] = {}  # the rules that decided what the answer states, in order
-    consent = False
-    for recipient in parsed.recipients:
-        checks = [
-            check_document(
-                assistant.manifest, d, recipient, audience.today, clearance=audience.clearance
-            )
-            for d in docs
-        ]
-        if lines:
-            lines.append("")
-        stated, asked = _recipient_lines(checks, parsed, audience, lines)
-        rules |= dict.fromkeys(stated)
-        consent = consent or asked
-        for c in checks:
-            w = _withheld(c)
-            if c.outcome is Outcome.NEEDS_CONSENT and w not in withheld:
-                withheld.append(w)
-    recipient_views = [
-        Audience(audience.clearance, r, audience.registry, audience.today)
-        for r in parsed.recipients
-    ]
-    doctrine = _Doctrine(assistant, [audience, *recipient_views])
+    lines, withheld, rules, consent = _decisions(assistant, parsed, docs, audience)
+    doctrine = _Doctrine(
+        assistant,
+        [
+            audience,
+            *(
+                Audience(audience.clearance, r, audience.registry, audience.today)
+                for r in parsed.recipients
+            ),
+        ],
+    )
     quotes = [
         doctrine.quote(f"Rule {rule}", RULE_QUERIES.get(rule, ""), section=rule) for rule in rules
     ]
@@ -213,6 +199,34 @@ def route(
     )
 
 
+def _decisions(
+    assistant: Knowledge, parsed: ReleaseQuestion, docs: list[str], audience: Audience
+) -> tuple[list[str], list[Withheld], list[str], bool]:
+    """The decision lines for every recipient, the documents withheld for consent, the rules
+    that decided (in order) and whether some document needs consent."""
+    lines: list[str] = []
+    withheld: list[Withheld] = []
+    rules: dict[str, None] = {}
+    consent = False
+    for recipient in parsed.recipients:
+        checks = [
+            check_document(
+                assistant.manifest, d, recipient, audience.today, clearance=audience.clearance
+            )
+            for d in docs
+        ]
+        if lines:
+            lines.append("")
+        stated, asked = _recipient_lines(checks, parsed, audience, lines)
+        rules |= dict.fromkeys(stated)
+        consent = consent or asked
+        for c in checks:
+            w = _withheld(c)
+            if c.outcome is Outcome.NEEDS_CONSENT and w not in withheld:
+                withheld.append(w)
+    return lines, withheld, list(rules), consent
+
+
 def _recipient_lines(
     checks: list[DocumentCheck], parsed: ReleaseQuestion, audience: Audience, lines: list[str]
 ) -> tuple[list[str], bool]:
@@ -228,45 +242,18 @@ def _recipient_lines(
     rules: list[str] = []
     consent_needed = False
     for check in sorted(checks, key=lambda c: c.outcome.severity):
-        name = f'"{check.title}" ({check.doc_id})'
-        allowed = _names(check.sections_with(Outcome.ALLOW))
-        consent = check.sections_with(Outcome.NEEDS_CONSENT)
-        why = f"under rule {check.decision.rule}. {check.basis}"
         if check.outcome is not Outcome.DENY or officer:
             rules.append(check.decision.rule)
         if check.outcome is Outcome.ALLOW:
-            lines.append(f"- May be given: {name}, {why}")
-            continue
-        if check.outcome is Outcome.NEEDS_CONSENT:
-            consent_needed = True
-            line = f"- Needs the consent of {_originator(check)}: {name}, {why}"
-            if any(c.expired for c in check.recipient_consents):
-                line += f" A new consent from {check.ask} is needed."
-            if allowed:
-                line += f" Its sections {allowed} may be given now."
-            lines.append(line)
-            continue
-        if not officer:
-            # For a partner audience a denied document is left out; its ALLOW sections are not.
-            if allowed:
-                lines.append(f"- Only some sections may be given: {name}: {allowed}.")
-            if consent:
-                consent_needed = True
-                lines.append(
-                    f"- Needs the consent of {_originator(check)}: {name} "
-                    f"({_plural(len(consent), 'section')})."
-                )
-            continue
-        line = f"- Not releasable as a whole: {name}, {why}"
-        if allowed:
-            line += f" Its sections {allowed} may be given on their own."
-        if consent:
-            consent_needed = True
-            line += (
-                f" {_plural(len(consent), 'section')} "
-                f"{'needs' if len(consent) == 1 else 'need'} the consent of {_originator(check)}."
-            )
-        lines.append(line)
+            lines.append(f"- May be given: {_name(check)}, {_why(check)}")
+        elif check.outcome is Outcome.NEEDS_CONSENT:
+            lines.append(_consent_line(check))
+        elif officer:
+            lines.append(_denied_line(check))
+        else:
+            lines += _denied_for_partner(check)
+        consent_needed = consent_needed or bool(check.sections_with(Outcome.NEEDS_CONSENT))
+        consent_needed = consent_needed or check.outcome is Outcome.NEEDS_CONSENT
     if consent_needed:
         lines.append(
             "Consent is asked of the originator through the liaison channel, and nothing is "
@@ -277,6 +264,56 @@ def _recipient_lines(
         f"{first.to}` gives the decision for every portion."
     )
     return rules, consent_needed
+
+
+def _name(check: DocumentCheck) -> str:
+    return f'"{check.title}" ({check.doc_id})'
+
+
+def _why(check: DocumentCheck) -> str:
+    return f"under rule {check.decision.rule}. {check.basis}"
+
+
+def _consent_line(check: DocumentCheck) -> str:
+    """A document that needs the originator's consent: whom to ask, and what may go now."""
+    line = f"- Needs the consent of {_originator(check)}: {_name(check)}, {_why(check)}"
+    if any(c.expired for c in check.recipient_consents):
+        line += f" A new consent from {check.ask} is needed."
+    allowed = _names(check.sections_with(Outcome.ALLOW))
+    if allowed:
+        line += f" Its sections {allowed} may be given now."
+    return line
+
+
+def _denied_line(check: DocumentCheck) -> str:
+    """A denied document, for the officer: why, and which sections may still go on their own."""
+    line = f"- Not releasable as a whole: {_name(check)}, {_why(check)}"
+    allowed = _names(check.sections_with(Outcome.ALLOW))
+    consent = check.sections_with(Outcome.NEEDS_CONSENT)
+    if allowed:
+        line += f" Its sections {allowed} may be given on their own."
+    if consent:
+        line += (
+            f" {_plural(len(consent), 'section')} "
+            f"{'needs' if len(consent) == 1 else 'need'} the consent of {_originator(check)}."
+        )
+    return line
+
+
+def _denied_for_partner(check: DocumentCheck) -> list[str]:
+    """For a partner audience a denied document is left out, its reasons too; its ALLOW
+    sections and the sections that need consent are still named."""
+    allowed = _names(check.sections_with(Outcome.ALLOW))
+    consent = check.sections_with(Outcome.NEEDS_CONSENT)
+    out = []
+    if allowed:
+        out.append(f"- Only some sections may be given: {_name(check)}: {allowed}.")
+    if consent:
+        out.append(
+            f"- Needs the consent of {_originator(check)}: {_name(check)} "
+            f"({_plural(len(consent), 'section')})."
+        )
+    return out
 
 
 def _names(portions: list[Any]) -> str:
