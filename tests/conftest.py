@@ -70,29 +70,87 @@ def write_doc(root: Path, rel: str, front: str, body: str = "## Section\n\nSome 
     return path
 
 
-PARTNERS_YAML = """\
-partners:
-  XBO:
-    name: Borealian Security Service
-    country: Borealia
-    agreement_level: SECRET
-    communities: [NORDIC-CT]
-    languages: [en, sv]
-    interpreter: not-needed
-  XMA:
-    name: Maravian Intelligence Directorate
-    country: Maravia
-    agreement_level: CONFIDENTIAL
-    communities: []
-    languages: [es, en]
-    interpreter: on-request
-"""
+# The fictional partners every test corpus draws from, written once.
+TEST_PARTNERS: dict[str, dict[str, object]] = {
+    "XBO": {
+        "name": "Borealian Security Service",
+        "country": "Borealia",
+        "agreement_level": "SECRET",
+        "communities": ["NORDIC-CT"],
+        "languages": ["en", "sv"],
+        "interpreter": "not-needed",
+    },
+    "XMA": {
+        "name": "Maravian Intelligence Directorate",
+        "country": "Maravia",
+        "agreement_level": "CONFIDENTIAL",
+        "communities": ["MED-MIGRATION"],
+        "languages": ["es", "en"],
+        "interpreter": "on-request",
+    },
+    "XNE": {
+        "name": "Nerlandic Intelligence and Security Service",
+        "country": "Nerland",
+        "agreement_level": "SECRET",
+        "communities": ["NORDIC-CT", "CENTRAL-FIN"],
+    },
+    "XCA": {
+        "name": "Calderan Federal Protection Office",
+        "country": "Caldera",
+        "agreement_level": "SECRET",
+        "communities": ["CENTRAL-FIN"],
+    },
+    "XVE": {
+        "name": "Veridian National Intelligence Agency",
+        "country": "Veridia",
+        "agreement_level": "RESTRICTED",
+        "communities": ["MED-MIGRATION"],
+    },
+    "XTA": {
+        "name": "Tavarian State Protection Committee",
+        "country": "Tavaria",
+        "agreement_level": "UNCLASSIFIED",
+    },
+    "XTS": {
+        "name": "Topsian Joint Intelligence Staff",
+        "country": "Topsia",
+        "agreement_level": "TOP SECRET",
+        "communities": ["NORDIC-CT", "MED-MIGRATION"],
+    },
+}
+DEFAULT_PARTNERS = ("XBO", "XMA")
 
 
-def make_corpus(root: Path, docs: dict[str, tuple[str, str]] | None = None) -> Path:
-    """A small corpus: partners.yaml plus ``docs`` {relpath: (front matter, body)}."""
+def partners_yaml(*codes: str) -> str:
+    """``partners.yaml`` text for the given test partners (default: XBO and XMA)."""
+    import yaml
+
+    chosen = codes or DEFAULT_PARTNERS
+    return yaml.safe_dump({"partners": {c: TEST_PARTNERS[c] for c in chosen}}, sort_keys=False)
+
+
+def registry_of(*codes: str):  # type: ignore[no-untyped-def]
+    """The registry of the given test partners, as loading ``partners.yaml`` would build it."""
+    from assistant.corpus.partners import Partner, Registry
+
+    chosen = codes or DEFAULT_PARTNERS
+    return Registry(
+        partners={c: Partner.model_validate({"code": c, **TEST_PARTNERS[c]}) for c in chosen}
+    )
+
+
+PARTNERS_YAML = partners_yaml()
+
+
+def make_corpus(
+    root: Path,
+    docs: dict[str, tuple[str, str]] | None = None,
+    partners: tuple[str, ...] = DEFAULT_PARTNERS,
+) -> Path:
+    """A small corpus: partners.yaml (the given test partners) plus ``docs`` {relpath: (front
+    matter, body)}."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "partners.yaml").write_text(PARTNERS_YAML, encoding="utf-8")
+    (root / "partners.yaml").write_text(partners_yaml(*partners), encoding="utf-8")
     for rel, (front, body) in (docs or {}).items():
         write_doc(root, rel, front, body)
     return root

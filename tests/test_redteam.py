@@ -35,38 +35,6 @@ pytestmark = pytest.mark.integration
 TODAY = dt.date(2026, 10, 1)
 CLEARANCE = Level.SECRET
 CANARY = re.compile(r"CANARY-D\d\d-\d")
-PARTNERS = """\
-partners:
-  XBO:
-    name: Borealian Security Service
-    country: Borealia
-    agreement_level: SECRET
-    communities: [NORDIC-CT]
-  XMA:
-    name: Maravian Intelligence Directorate
-    country: Maravia
-    agreement_level: CONFIDENTIAL
-    communities: [MED-MIGRATION]
-  XNE:
-    name: Nerlandic Intelligence and Security Service
-    country: Nerland
-    agreement_level: SECRET
-    communities: [NORDIC-CT, CENTRAL-FIN]
-  XCA:
-    name: Calderan Federal Protection Office
-    country: Caldera
-    agreement_level: SECRET
-    communities: [CENTRAL-FIN]
-  XVE:
-    name: Veridian National Intelligence Agency
-    country: Veridia
-    agreement_level: RESTRICTED
-    communities: [MED-MIGRATION]
-  XTA:
-    name: Tavarian State Protection Committee
-    country: Tavaria
-    agreement_level: UNCLASSIFIED
-"""
 KNOWN = ("XBO", "XMA", "XNE", "XCA", "XVE", "XTA")
 AUDIENCES: tuple[str | None, ...] = (*KNOWN, "XQQ", None)
 
@@ -302,8 +270,9 @@ def redteam(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> dict[str
     from assistant.index.sync import sync
 
     root = tmp_path_factory.mktemp("redteam")
-    corpus = make_corpus(root / "corpus", {f"{doc.doc_id}.md": _markdown(doc) for doc in DOCS})
-    (corpus / "partners.yaml").write_text(PARTNERS, encoding="utf-8")
+    corpus = make_corpus(
+        root / "corpus", {f"{doc.doc_id}.md": _markdown(doc) for doc in DOCS}, partners=KNOWN
+    )
     store = root / "store"
     report = sync(Settings(store=str(store), corpus=corpus), embedder=embedder)
     assert not report.rejected, report.rejected

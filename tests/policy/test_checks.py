@@ -21,34 +21,17 @@ from assistant.errors import NotFound
 from assistant.index.manifest import Manifest, save_manifest
 from assistant.policy.checks import BANNER, check_document, sentence
 from assistant.policy.rules import Outcome, decide
+from tests.conftest import registry_of
 from tests.spec import SPEC_RULE_IDS
 
 runner = CliRunner()
 TODAY = dt.date(2026, 10, 1)
 
-PARTNERS = {
-    "XBO": {"agreement_level": "SECRET", "communities": ["NORDIC-CT"]},
-    "XMA": {"agreement_level": "CONFIDENTIAL"},
-    "XNE": {"agreement_level": "SECRET", "communities": ["NORDIC-CT", "CENTRAL-FIN"]},
-    "XCA": {"agreement_level": "SECRET", "communities": ["CENTRAL-FIN"]},
-    "XVE": {"agreement_level": "RESTRICTED"},
-    "XTA": {"agreement_level": "UNCLASSIFIED"},
-}
-NAMES = {
-    "XBO": ("Borealian Security Service", "Borealia"),
-    "XMA": ("Maravian Intelligence Directorate", "Maravia"),
-    "XNE": ("Nerlandic Intelligence and Security Service", "Nerland"),
-    "XCA": ("Calderan Federal Protection Office", "Caldera"),
-    "XVE": ("Veridian National Intelligence Agency", "Veridia"),
-    "XTA": ("Tavarian State Protection Committee", "Tavaria"),
-}
+PARTNERS = ("XBO", "XMA", "XNE", "XCA", "XVE", "XTA")
 
 
 def _partners() -> dict[str, Partner]:
-    return {
-        code: Partner(code=code, name=NAMES[code][0], country=NAMES[code][1], **body)
-        for code, body in PARTNERS.items()
-    }
+    return dict(registry_of(*PARTNERS).partners)
 
 
 def _entry(title: str, banner: Handling | None, *sections: tuple[str, dict[str, Any]]) -> DocEntry:

@@ -26,17 +26,6 @@ from tests.conftest import make_corpus
 pytestmark = pytest.mark.integration
 
 TODAY = "2026-10-01"
-PARTNERS = """\
-partners:
-  XBO:
-    name: Borealian Security Service
-    country: Borealia
-    agreement_level: SECRET
-  XCA:
-    name: Calderan Federal Protection Office
-    country: Caldera
-    agreement_level: SECRET
-"""
 
 
 def _front(doc_id: str, handling: str | None) -> str:
@@ -74,8 +63,7 @@ def gate_store(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Path:
     from assistant.index.sync import sync
 
     root = tmp_path_factory.mktemp("gate")
-    corpus = make_corpus(root / "corpus", DOCS)
-    (corpus / "partners.yaml").write_text(PARTNERS, encoding="utf-8")
+    corpus = make_corpus(root / "corpus", DOCS, partners=("XBO", "XCA"))
     store = root / "store"
     report = sync(Settings(store=str(store), corpus=corpus), embedder=embedder)
     assert not report.rejected, report.rejected

@@ -35,33 +35,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.corpus.markings import OWN, Consent, Handling, Level, Tlp
-from assistant.corpus.partners import Partner, Registry
+from assistant.corpus.partners import Registry
 from assistant.policy.rules import Decision, Outcome, decide, most_restrictive
+from tests.conftest import registry_of
 
 TODAY = dt.date(2026, 10, 1)
 
-REGISTRY = Registry(
-    partners={
-        "XBO": Partner(
-            code="XBO", name="Borealian", agreement_level="SECRET", communities=["NORDIC-CT"]
-        ),
-        "XMA": Partner(code="XMA", name="Marenian", agreement_level="CONFIDENTIAL"),
-        "XRE": Partner(
-            code="XRE", name="Restrian", agreement_level="RESTRICTED", communities=["BALTIC-CT"]
-        ),
-        "XUN": Partner(code="XUN", name="Unclassian", agreement_level="UNCLASSIFIED"),
-        "XTS": Partner(
-            code="XTS",
-            name="Topsian",
-            agreement_level="TOP SECRET",
-            communities=["NORDIC-CT", "BALTIC-CT"],
-        ),
-    }
-)
+# Every agreement level, overlapping communities and one partner in none of them.
+REGISTRY = registry_of("XBO", "XMA", "XVE", "XTA", "XTS")
 REGISTERED = sorted(REGISTRY.partners)
 UNREGISTERED = "XQQ"
 CODES = [*REGISTERED, UNREGISTERED]
-COMMUNITIES = ["NORDIC-CT", "BALTIC-CT", "OTHER-CT"]
+COMMUNITIES = ["NORDIC-CT", "MED-MIGRATION", "OTHER-CT"]
 
 SETTINGS = settings(max_examples=300, deadline=None)
 

@@ -3,49 +3,32 @@
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Markdown
 
 from assistant.config import Settings
 from assistant.corpus.markings import from_metadata
 from assistant.service import Assistant
 from assistant.text import sentences
-from assistant.tui.app import LiaisonApp, make_app
+from assistant.tui.app import make_app
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.widgets import AudienceSelect, Exchange, SourcesPanel, StatusLine
 from assistant.tui.widgets.sources import Citation, WithheldItem
 from tests.tui.conftest import screen_text
+from tests.tui.pilot import app_for, settle, type_and_ask
 
 pytestmark = pytest.mark.integration
 
 
-async def _wait(pilot: Pilot[None]) -> None:
-    """Let the workers finish and their messages be handled."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _ask(pilot: Pilot[None], question: str) -> None:
-    await pilot.click("#question")
-    await pilot.press(*question)
-    await pilot.press("enter")
-    await _wait(pilot)
-
-
-def _app(shipped: Assistant) -> LiaisonApp:
-    return make_app(shipped.settings, assistant=shipped)
-
-
 async def test_answer_with_citation_and_sources(shipped: Assistant) -> None:
-    app = _app(shipped)
+    app = app_for(shipped)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot)
+        await settle(pilot)
         status = str(app.screen.query_one(StatusLine).content)
         assert status.startswith("ready · ")
         assert status.endswith("documents · clearance SECRET")
         assert status.split(" · ")[1] == f"{len(shipped.manifest.documents)} documents"
 
-        await _ask(pilot, "What is the lowest level of cooperation?")
+        await type_and_ask(pilot, "What is the lowest level of cooperation?")
 
         exchanges = list(app.screen.query(Exchange))
         assert len(exchanges) == 1
@@ -66,16 +49,16 @@ async def test_answer_with_citation_and_sources(shipped: Assistant) -> None:
 
 
 async def test_audience_xta_shows_nothing_denied_to_xta(shipped: Assistant) -> None:
-    app = _app(shipped)
+    app = app_for(shipped)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _wait(pilot)
+        await settle(pilot)
         select = app.screen.query_one(AudienceSelect)
         select.value = "XTA"
         await pilot.pause()
         assert isinstance(app.screen, ChatScreen)
         assert app.screen.audience == "XTA"
 
-        await _ask(pilot, "What is the money laundering pilot joint operation with XCA?")
+        await type_and_ask(pilot, "What is the money laundering pilot joint operation with XCA?")
 
         exchange = app.screen.query_one(Exchange)
         assert exchange.answer is not None

@@ -7,37 +7,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from assistant.answer.types import Answer
 from assistant.errors import BackendError
-from assistant.tui.app import LiaisonApp, make_app
-from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.widgets import AudienceSelect, Exchange
 from tests.tui.conftest import FakeAssistant, sample_answer, screen_text
+from tests.tui.pilot import app_for, chat_screen, settle, submit
 
 TOKENS = ("Level zero ", "is the protocol ", "level, drafted.")
 DRAFT = "".join(TOKENS)
-
-
-def _app(fake: FakeAssistant, audience: str | None = None) -> LiaisonApp:
-    return make_app(fake.settings, audience=audience, assistant=fake)
-
-
-def _chat(app: LiaisonApp) -> ChatScreen:
-    assert isinstance(app.screen, ChatScreen)
-    return app.screen
-
-
-async def _settle(pilot: Pilot[None]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def _submit(pilot: Pilot[None], text: str) -> None:
-    pilot.app.screen.query_one("#question", Input).value = text
-    await pilot.press("enter")
 
 
 async def _until_draft(pilot: Pilot[None], exchange: Exchange, text: str) -> None:
@@ -59,10 +38,10 @@ def _draft(exchange: Exchange) -> Static:
 async def test_draft_streams_dimmed_then_the_answer_replaces_it(tmp_path: Path) -> None:
     fake = FakeAssistant(tmp_path / "store", tokens=TOKENS)
     fake.hold.clear()
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What is level zero?")
+        await settle(pilot)
+        await submit(pilot, "What is level zero?")
         await pilot.pause()
         exchange = app.screen.query_one(Exchange)
         await _until_draft(pilot, exchange, DRAFT)
@@ -73,7 +52,7 @@ async def test_draft_streams_dimmed_then_the_answer_replaces_it(tmp_path: Path) 
         assert "provisional" in str(exchange.query_one(".state", Static).content)
         assert not exchange.query_one(".answer").display  # no answer until it is checked
         fake.hold.set()
-        await _settle(pilot)
+        await settle(pilot)
         assert not exchange.has_class("-drafting") and not draft.display
         assert str(draft.content) == "" and exchange.draft == ""
         assert exchange.query_one(".answer", Markdown).source == sample_answer().text
@@ -84,10 +63,10 @@ async def test_draft_streams_dimmed_then_the_answer_replaces_it(tmp_path: Path) 
 async def test_draft_is_hidden_when_another_audience_is_selected(tmp_path: Path) -> None:
     fake = FakeAssistant(tmp_path / "store", tokens=TOKENS)
     fake.hold.clear()
-    app = _app(fake, audience="XBO")
+    app = app_for(fake, audience="XBO")
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What is level zero?")
+        await settle(pilot)
+        await submit(pilot, "What is level zero?")
         await pilot.pause()
         exchange = app.screen.query_one(Exchange)
         await _until_draft(pilot, exchange, DRAFT)
@@ -95,7 +74,7 @@ async def test_draft_is_hidden_when_another_audience_is_selected(tmp_path: Path)
         await pilot.pause()
         assert not _draft(exchange).display
         fake.hold.set()
-        await _settle(pilot)
+        await settle(pilot)
         assert exchange.has_class("-other-audience")
         assert not exchange.query_one(".answer").display
 
@@ -104,11 +83,11 @@ async def test_stream_failing_after_tokens_clears_the_draft(tmp_path: Path) -> N
     fake = FakeAssistant(
         tmp_path / "store", tokens=TOKENS, answer=BackendError("the model stopped")
     )
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What is level zero?")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "What is level zero?")
+        await settle(pilot)
         exchange = app.screen.query_one(Exchange)
         assert exchange.has_class("-failed")
         assert exchange.draft == "" and not _draft(exchange).display
@@ -126,11 +105,11 @@ async def test_notice_is_a_line_above_the_answer(tmp_path: Path) -> None:
     def answer(question: str, audience: str | None) -> Answer:
         return replace(sample_answer(question, audience), notice=NOTICE)
 
-    app = _app(FakeAssistant(tmp_path / "store", answer=answer))
+    app = app_for(FakeAssistant(tmp_path / "store", answer=answer))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "Mi a nulladik szint?")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "Mi a nulladik szint?")
+        await settle(pilot)
         exchange = app.screen.query_one(Exchange)
         notice = exchange.query_one(".notice", Static)
         answer_md = exchange.query_one(".answer", Markdown)
@@ -140,11 +119,11 @@ async def test_notice_is_a_line_above_the_answer(tmp_path: Path) -> None:
 
 
 async def test_no_notice_line_without_a_notice(fake: FakeAssistant) -> None:
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "q")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "q")
+        await settle(pilot)
         assert not app.screen.query_one(Exchange).query_one(".notice").display
 
 
@@ -156,13 +135,13 @@ def _asked_as(exchange: Exchange) -> list[str]:
 
 
 async def test_followup_is_resolved_and_shown_as_asked(fake: FakeAssistant) -> None:
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What gifts are usual for XBO?")
-        await _settle(pilot)
-        await _submit(pilot, "and for XMA?")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "What gifts are usual for XBO?")
+        await settle(pilot)
+        await submit(pilot, "and for XMA?")
+        await settle(pilot)
         assert fake.asked == [
             ("What gifts are usual for XBO?", None),
             ("What gifts are usual for XMA?", None),
@@ -171,23 +150,23 @@ async def test_followup_is_resolved_and_shown_as_asked(fake: FakeAssistant) -> N
         assert _asked_as(first) == []
         assert _asked_as(second) == ["Asked as: What gifts are usual for XMA?"]
         assert str(second.query_one(".question", Static).content) == "› and for XMA?"
-        assert _chat(app).audience is None  # own use stays own use
-        assert len(_chat(app).conversation.turns) == 2
+        assert chat_screen(app).audience is None  # own use stays own use
+        assert len(chat_screen(app).conversation.turns) == 2
 
 
 async def test_followup_moves_the_audience_and_the_selector(fake: FakeAssistant) -> None:
-    app = _app(fake, audience="XBO")
+    app = app_for(fake, audience="XBO")
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What gifts are usual for XBO?")
-        await _settle(pilot)
-        await _submit(pilot, "and for XMA?")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "What gifts are usual for XBO?")
+        await settle(pilot)
+        await submit(pilot, "and for XMA?")
+        await settle(pilot)
         assert fake.asked == [
             ("What gifts are usual for XBO?", "XBO"),
             ("What gifts are usual for XMA?", "XMA"),
         ]
-        chat = _chat(app)
+        chat = chat_screen(app)
         assert app.screen.query_one(AudienceSelect).value == "XMA"
         assert chat.audience == "XMA" and chat.conversation.audience == "XMA"
         assert (app.screen.sub_title or "").startswith("for audience XMA")
@@ -200,31 +179,31 @@ async def test_followup_moves_the_audience_and_the_selector(fake: FakeAssistant)
 
 
 async def test_selector_sets_the_audience_and_keeps_the_turns(fake: FakeAssistant) -> None:
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What gifts are usual for XBO?")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "What gifts are usual for XBO?")
+        await settle(pilot)
         app.screen.query_one(AudienceSelect).value = "XBO"
         await pilot.pause()
-        chat = _chat(app)
+        chat = chat_screen(app)
         assert chat.conversation.audience == "XBO"
         assert len(chat.conversation.turns) == 1
-        await _submit(pilot, "what about dinners?")
-        await _settle(pilot)
+        await submit(pilot, "what about dinners?")
+        await settle(pilot)
         assert fake.asked[-1] == ("What about dinners for XBO?", "XBO")
 
 
 async def test_clear_starts_a_fresh_conversation(fake: FakeAssistant) -> None:
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _submit(pilot, "What gifts are usual for XBO?")
-        await _settle(pilot)
+        await settle(pilot)
+        await submit(pilot, "What gifts are usual for XBO?")
+        await settle(pilot)
         await pilot.press("ctrl+l")
         await pilot.pause()
-        assert _chat(app).conversation.turns == []
-        await _submit(pilot, "and for XMA?")
-        await _settle(pilot)
+        assert chat_screen(app).conversation.turns == []
+        await submit(pilot, "and for XMA?")
+        await settle(pilot)
         assert fake.asked[-1] == ("and for XMA?", None)  # nothing left to follow up on
         assert _asked_as(app.screen.query_one(Exchange)) == []

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from assistant.tui.app import make_app
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.widgets import AudienceSelect
 from tests.test_redteam import (  # noqa: F401 - the module-scoped fixture is reused
@@ -23,6 +22,7 @@ from tests.test_redteam import (  # noqa: F401 - the module-scoped fixture is re
     redteam,
 )
 from tests.tui.conftest import screen_text
+from tests.tui.pilot import app_for
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ async def test_chat_screen_leaks_nothing(
     assistant = Assistant(
         Settings(store=str(redteam["store"]), today=TODAY.isoformat()), embedder=embedder
     )
-    app = make_app(assistant.settings, assistant=assistant)
+    app = app_for(assistant)
     allowed = _allowed(redteam["registry"], audience)
     seen: set[str] = set()
     async with app.run_test(size=(140, 50)) as pilot:

@@ -9,18 +9,13 @@ from typing import Any
 from textual.pilot import Pilot
 
 from assistant.language.termbase import Concept, Termbase
-from assistant.tui.app import make_app
 from tests.tui.conftest import FakeAssistant
-
-
-async def _ready(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui.pilot import app_for, settle
 
 
 def test_initial_screen(snap_compare: Any, fake: FakeAssistant) -> None:
-    app = make_app(fake.settings, assistant=fake)
-    assert snap_compare(app, terminal_size=(120, 36), run_before=_ready)
+    app = app_for(fake)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=settle)
 
 
 # A fixed termbase, so that the shipped one can grow without changing the picture.
@@ -51,14 +46,14 @@ SNAPSHOT_TERMBASE = Termbase(
 def test_term_view(snap_compare: Any, tmp_path: Path) -> None:
     """The term view over the chat: "ajándékcsere -> de" typed in the term input (ctrl+t)."""
     fake = FakeAssistant(tmp_path / "store", termbase=SNAPSHOT_TERMBASE)
-    app = make_app(fake.settings, assistant=fake)
+    app = app_for(fake)
 
     async def look_up(pilot: Pilot[Any]) -> None:
-        await _ready(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t")
-        await _ready(pilot)
+        await settle(pilot)
         await pilot.press(*"ajándékcsere -> de", "enter")
-        await _ready(pilot)
-        await _ready(pilot)
+        await settle(pilot)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=look_up)

@@ -13,11 +13,12 @@ from textual.widgets import Input, Markdown, OptionList, Static
 
 from assistant.answer.types import Answer
 from assistant.language.termbase import Termbase
-from assistant.tui.app import LiaisonApp, make_app
+from assistant.tui.app import LiaisonApp
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.screens.term import TermPrompt, TermRow, TermScreen
 from assistant.tui.widgets import AudienceSelect, Exchange
 from tests.tui.conftest import FakeAssistant, sample_answer
+from tests.tui.pilot import app_for, ask, settle
 
 GIFT_ANSWER = "Delegations agree on the gift exchange beforehand. [1]"
 
@@ -26,22 +27,6 @@ def _gift_answer(question: str, audience: str | None) -> Answer:
     answer = sample_answer(question, audience)
     answer.text = GIFT_ANSWER
     return answer
-
-
-def _app(fake: FakeAssistant) -> LiaisonApp:
-    return make_app(fake.settings, assistant=fake)
-
-
-async def _settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def _ask(pilot: Pilot[None], text: str) -> None:
-    pilot.app.screen.query_one("#question", Input).value = text
-    await pilot.press("enter")
-    await _settle(pilot)
 
 
 def _term(app: LiaisonApp) -> TermScreen:
@@ -78,14 +63,14 @@ async def _palette(pilot: Pilot[None], text: str) -> list[str]:
 async def test_palette_finds_a_hungarian_term_and_opens_its_concept(
     termed: FakeAssistant,
 ) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         hits = await _palette(pilot, "ajándék")
         assert hits[0] == "Term: ajándék"  # exact, accents and all, ranks first
         assert "Term: ajándékcsere" in hits  # terms being typed are offered too
         await pilot.press("enter")  # the first hit is highlighted
-        await _settle(pilot)
+        await settle(pilot)
         screen = _term(app)
         assert screen.lookup.concept.id == "gift"
         assert "gift" in str(screen.query_one("#term-title", Static).content)
@@ -98,13 +83,13 @@ async def test_palette_finds_a_hungarian_term_and_opens_its_concept(
 async def test_palette_tolerates_accents_typos_and_puts_the_target_language_first(
     termed: FakeAssistant,
 ) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         hits = await _palette(pilot, "ajandekcsre -> de")
         assert hits[0] == "Term: ajándékcsere"
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         screen = _term(app)
         assert screen.lookup.concept.id == "gift-exchange"
         assert _rows(screen)[0] == "de"
@@ -115,9 +100,9 @@ async def test_palette_tolerates_accents_typos_and_puts_the_target_language_firs
 
 
 async def test_palette_unknown_language_says_so(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         hits = await _palette(pilot, "gift -> klingon")
         assert hits[0] == "Term search: unknown language 'klingon'"
 
@@ -126,12 +111,12 @@ async def test_palette_offers_the_terms_of_the_latest_answer(
     tmp_path: Path, shipped_termbase: Termbase
 ) -> None:
     fake = FakeAssistant(tmp_path / "store", termbase=shipped_termbase, answer=_gift_answer)
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _ask(pilot, "What happens at a visit?")
+        await settle(pilot)
+        await ask(pilot, "What happens at a visit?")
         await pilot.press("ctrl+p")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.pause(0.3)
         listed = app.screen.query_one(CommandList)
         texts = [str(o.hit.text) for o in listed.options if hasattr(o, "hit")]
@@ -139,15 +124,15 @@ async def test_palette_offers_the_terms_of_the_latest_answer(
 
 
 async def test_ctrl_t_opens_the_input_and_looks_up_the_typed_term(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TermPrompt)
         assert isinstance(app.focused, Input)
         await pilot.press(*"Verbindungsbeamter -> fr", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         screen = _term(app)
         assert screen.lookup.concept.id == "liaison-officer"
         assert _rows(screen)[0] == "fr"
@@ -156,11 +141,11 @@ async def test_ctrl_t_opens_the_input_and_looks_up_the_typed_term(termed: FakeAs
 
 
 async def test_escape_closes_the_input(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TermPrompt)
         await pilot.press("escape")
         await pilot.pause()
@@ -173,10 +158,10 @@ async def test_selected_word_of_an_answer_is_looked_up(
     tmp_path: Path, shipped_termbase: Termbase
 ) -> None:
     fake = FakeAssistant(tmp_path / "store", termbase=shipped_termbase, answer=_gift_answer)
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _ask(pilot, "What happens at a visit?")
+        await settle(pilot)
+        await ask(pilot, "What happens at a visit?")
         answer = app.screen.query_one(Exchange).query_one(".answer", Markdown)
         paragraph = answer.query("MarkdownParagraph").first()
         start = GIFT_ANSWER.index("gift exchange")
@@ -186,7 +171,7 @@ async def test_selected_word_of_an_answer_is_looked_up(
         await pilot.pause()
         assert app.screen.get_selected_text() == "gift exchange"
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         screen = _term(app)
         assert screen.lookup.concept.id == "gift-exchange"
         assert "customary exchange of modest gifts" in str(
@@ -198,24 +183,24 @@ async def test_a_selected_sentence_shows_its_term_or_offers_its_terms(
     tmp_path: Path, shipped_termbase: Termbase
 ) -> None:
     fake = FakeAssistant(tmp_path / "store", termbase=shipped_termbase, answer=_gift_answer)
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _ask(pilot, "What does the liaison officer do?")
+        await settle(pilot)
+        await ask(pilot, "What does the liaison officer do?")
         question = app.screen.query_one(Exchange).query_one(".question", Static)
         app.screen.selections = {question: Selection(None, None)}  # all of it
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         # One concept in the selection: shown at once.
         assert _term(app).lookup.concept.id == "liaison-officer"
         await pilot.press("escape")
         await pilot.pause()
         # Several: the input offers them.
-        await _ask(pilot, "And the liaison officer at the gift exchange?")
+        await ask(pilot, "And the liaison officer at the gift exchange?")
         question = app.screen.query(Exchange).last().query_one(".question", Static)
         app.screen.selections = {question: Selection(None, None)}
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         prompt = app.screen
         assert isinstance(prompt, TermPrompt)
         choices = prompt.query_one("#term-choices", OptionList)
@@ -224,28 +209,28 @@ async def test_a_selected_sentence_shows_its_term_or_offers_its_terms(
 
 
 async def test_word_at_the_cursor_of_the_question_box(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         box = app.screen.query_one("#question", Input)
         box.value = "Who is the Verbindungsbeamter"
         box.cursor_position = len(box.value)
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         assert _term(app).lookup.concept.id == "liaison-officer"
 
 
 async def test_unknown_word_at_the_cursor_opens_the_input_prefilled(
     termed: FakeAssistant,
 ) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         box = app.screen.query_one("#question", Input)
         box.value = "what about qwxzt"
         box.cursor_position = len(box.value)
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TermPrompt)
         assert app.screen.query_one("#term-query", Input).value == "qwxzt"
         assert "No term found for 'qwxzt'" in str(
@@ -257,12 +242,12 @@ async def test_pick_a_term_of_the_latest_answer_without_a_mouse(
     tmp_path: Path, shipped_termbase: Termbase
 ) -> None:
     fake = FakeAssistant(tmp_path / "store", termbase=shipped_termbase, answer=_gift_answer)
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _ask(pilot, "What happens at a visit?")
+        await settle(pilot)
+        await ask(pilot, "What happens at a visit?")
         await pilot.press("ctrl+t")  # the question box is empty: the input opens
-        await _settle(pilot)
+        await settle(pilot)
         prompt = app.screen
         assert isinstance(prompt, TermPrompt)
         choices = prompt.query_one("#term-choices", OptionList)
@@ -273,18 +258,18 @@ async def test_pick_a_term_of_the_latest_answer_without_a_mouse(
         for _ in range(ids.index("gift-exchange")):
             await pilot.press("down")
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert _term(app).lookup.concept.id == "gift-exchange"
 
 
 async def test_unknown_term_notifies_with_a_suggestion(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"giftexchanging", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ChatScreen)
         [warning] = _warnings(app)
         assert warning.startswith(
@@ -294,22 +279,22 @@ async def test_unknown_term_notifies_with_a_suggestion(termed: FakeAssistant) ->
 
 
 async def test_no_termbase_is_a_notification(fake: FakeAssistant) -> None:
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ChatScreen)
         assert any("no termbase" in w for w in _warnings(app))
 
 
 async def test_close_candidates_open_from_the_term_view(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await _palette(pilot, "ajándék")
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         screen = _term(app)
         others = screen.query_one("#term-others", OptionList)
         assert others.display
@@ -328,10 +313,10 @@ async def test_terms_of_answers_hidden_for_the_audience_are_not_offered(
     tmp_path: Path, shipped_termbase: Termbase
 ) -> None:
     fake = FakeAssistant(tmp_path / "store", termbase=shipped_termbase, answer=_gift_answer)
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
-        await _ask(pilot, "What happens at a visit?")
+        await settle(pilot)
+        await ask(pilot, "What happens at a visit?")
         chat = app.screen
         assert isinstance(chat, ChatScreen)
         assert chat.term_context()
@@ -341,22 +326,22 @@ async def test_terms_of_answers_hidden_for_the_audience_are_not_offered(
 
 
 async def test_look_up_term_is_a_system_command(termed: FakeAssistant) -> None:
-    app = _app(termed)
+    app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         hits = await _palette(pilot, "look up term")
         assert hits[0] == "Look up term…"
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TermPrompt)
 
 
 async def test_palette_without_a_termbase_says_so(fake: FakeAssistant) -> None:
-    app = _app(fake)
+    app = app_for(fake)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         hits = await _palette(pilot, "ajándék")
         assert hits == ["Term search: the store has no termbase"]
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert any("no termbase" in w for w in _warnings(app))

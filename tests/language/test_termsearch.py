@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from assistant.errors import BadInput, NotFound
 from assistant.language.termbase import Lookup, Termbase
+from assistant.language.termfile import load_termbase
 from assistant.language.termsearch import TermIndex, TermQuery, TermService, parse_query, word_at
-from tests.tui.conftest import FakeAssistant
+from tests.conftest import SHIPPED
+
+
+@dataclass(frozen=True)
+class Source:
+    """A term source: whatever holds the termbase (the assistant, in the UI)."""
+
+    termbase: Termbase | None
+
+
+@pytest.fixture(scope="module")
+def shipped_termbase() -> Termbase:
+    return load_termbase(SHIPPED / "termbase.yaml")
 
 
 @pytest.fixture
-def service(termed: FakeAssistant) -> TermService:
-    return TermService(termed)
+def service(shipped_termbase: Termbase) -> TermService:
+    return TermService(Source(shipped_termbase))
 
 
 def _ids(index: TermIndex, text: str) -> list[str]:
@@ -71,8 +86,22 @@ def test_search_as_you_type_prefix_and_typo(shipped_termbase: Termbase) -> None:
 
 
 def test_one_hit_per_concept_best_term(shipped_termbase: Termbase) -> None:
-    ids = _ids(TermIndex(shipped_termbase), "gift")
+    hits = TermIndex(shipped_termbase).search("gift")
+    ids = [h.concept.id for h in hits]
     assert len(ids) == len(set(ids))
+    # The exact term first, then the terms it begins, each concept shown by its best term
+    # (the English one that matched, not another language's), best score first.
+    assert ids[:4] == ["gift", "gift-exchange", "gift-declaration", "gift-retention"]
+    assert [(h.term.language, h.term.text) for h in hits[:3]] == [
+        ("en", "gift"),
+        ("en", "gift exchange"),
+        ("en", "gift declaration"),
+    ]
+    assert hits[0].score == 1.0
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # A Hungarian query is matched by the Hungarian terms.
+    hu = TermIndex(shipped_termbase).search("ajándék")
+    assert (hu[0].concept.id, hu[0].term.language, hu[0].term.text) == ("gift", "hu", "ajándék")
 
 
 def test_resolve_a_term_with_a_target_language(service: TermService) -> None:
@@ -100,9 +129,9 @@ def test_unknown_language_is_bad_input(service: TermService) -> None:
         service.resolve("gift -> klingon")
 
 
-def test_no_termbase_is_not_found(fake: FakeAssistant) -> None:
+def test_no_termbase_is_not_found() -> None:
     with pytest.raises(NotFound, match="no termbase"):
-        TermService(fake).resolve("gift")
+        TermService(Source(None)).resolve("gift")
 
 
 def test_mentions_one_per_concept_in_order(service: TermService) -> None:
