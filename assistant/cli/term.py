@@ -108,7 +108,7 @@ def show(result: Lookup) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from assistant.language.detect import language_name
+    from assistant.language.names import language_name
 
     out = Console(highlight=False)
     concept = result.concept

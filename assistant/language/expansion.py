@@ -12,13 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from assistant.language.detect import (
-    detect_language,
-    sources_in_english,
-    surface_words,
-    token_matches,
-)
+from assistant.language.detect import detect_language
 from assistant.language.lexicon import Lexicon, load_lexicon
+from assistant.language.matching import surface_words, token_matches
+from assistant.language.names import sources_in_english
 from assistant.text import FOLDED_STOPWORDS, fold
 
 if TYPE_CHECKING:

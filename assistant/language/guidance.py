@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.corpus.partners import Interpreter, Partner, Registry
-from assistant.language.detect import language_name, languages_named_in
+from assistant.language.names import language_name, languages_named_in
 from assistant.language.termbase import Concept, Termbase
 from assistant.text import fold
 

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.errors import BadInput, NotFound
-from assistant.language.detect import (
+from assistant.language.matching import (
     is_acronym_use,
     match_tokens,
     strip_articles,
@@ -379,7 +379,7 @@ def _score(query: str, entry: _Entry) -> float:
 def lookup_term(termbase: Termbase, text: str, to: str | None = None) -> Lookup:
     """The termbase entry for ``text``, with terms in every language or only in ``to`` (a code
     or a language name). Raises NotFound for an unknown term and BadInput for a bad ``to``."""
-    from assistant.language.detect import language_name, parse_language
+    from assistant.language.names import language_name, parse_language
 
     language = None
     if to is not None:

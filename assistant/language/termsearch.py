@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.errors import BadInput, NotFound
-from assistant.language.detect import language_name, parse_language, strip_articles, typo_budget
+from assistant.language.matching import strip_articles, typo_budget
+from assistant.language.names import language_name, parse_language
 from assistant.language.termbase import (
     Concept,
     Lookup,

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.markup import escape
 
 from assistant.errors import LiaisonError, NotFound
-from assistant.language.detect import language_name
+from assistant.language.names import language_name
 from assistant.language.termbase import Lookup
 from assistant.language.termsearch import Candidate, TermService
 from assistant.tui.messages import TermFailed, TermFound

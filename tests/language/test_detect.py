@@ -6,16 +6,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import detect as language
-from assistant.language.detect import (
+from assistant.language.detect import detect, detect_language
+from assistant.language.expansion import expand_query
+from assistant.language.names import (
     CORE_LANGUAGES,
-    detect,
-    detect_language,
     language_name,
     languages_named_in,
     parse_language,
     sources_in_english,
 )
-from assistant.language.expansion import expand_query
 from assistant.language.termbase import Termbase
 from assistant.language.termfile import TERMBASE_FILE, load_termbase
 from tests.conftest import SHIPPED

@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from assistant.corpus.partners import Interpreter, Partner, Registry, load_registry
-from assistant.language.detect import language_name
 from assistant.language.guidance import (
     INTERPRETERS_DOC,
     LANGUAGE_DOC,
@@ -20,6 +19,7 @@ from assistant.language.guidance import (
     answer_language_question,
     language_plan,
 )
+from assistant.language.names import language_name
 from assistant.language.termbase import Termbase
 from assistant.language.termfile import TERMBASE_FILE, load_termbase
 from tests.conftest import SHIPPED

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.language.detect import language_name
+from assistant.language.names import language_name
 from assistant.language.termbase import Lookup, TermMatch
 
 TERM_PLACEHOLDER = "a term in any language: ajándék, gift -> hu, Verbindungsbeamter -> fr"
