@@ -79,6 +79,16 @@ class LLMSettings(BaseModel):
     """Sentences without a valid [n]: dropped, or kept and marked [unverified]."""
 
 
+class AuditSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    """Append every ask, search, check, brief, export, ingest and quiz result to the audit
+    log. Switching it off is said on stderr by every command and in the UI header."""
+    path: Path | None = None
+    """The log file; default ``audit.jsonl`` in the data directory's ``audit`` folder."""
+
+
 class Settings(BaseSettings):
     """All of liaison's settings. Env: ``LIAISON_<FIELD>``, nested with ``__``."""
 
@@ -105,6 +115,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @field_validator("clearance", mode="before")
     @classmethod

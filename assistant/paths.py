@@ -32,6 +32,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP))
 
 
+def audit_dir() -> Path:
+    """The audit log, its head and its lock."""
+    return data_dir() / "audit"
+
+
 def default_store() -> Path:
     return data_dir() / "store"
 

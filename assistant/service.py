@@ -11,7 +11,10 @@ from assistant.answer.llm import make_answerer
 from assistant.answer.routes.base import Route
 from assistant.answer.routes.language import language_route
 from assistant.answer.routes.release import route as release_route
-from assistant.answer.types import Answer, Answerer, AnswerEvent, final_answer
+from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent, final_answer
+from assistant.audit.entries import for_answer, for_search
+from assistant.audit.factory import open_audit
+from assistant.audit.log import AuditLog
 from assistant.config import Settings, load_settings
 from assistant.corpus.partners import Registry
 from assistant.index.embedder import Embedder
@@ -35,8 +38,11 @@ class Assistant:
         *,
         store: VectorStore | None = None,
         embedder: Embedder | None = None,
+        audited: bool = True,
     ) -> None:
         self.settings = settings
+        # Every answer and search is recorded before it is shown (None: switched off).
+        self.audit: AuditLog | None = open_audit(settings) if audited else None
         self.location = settings.store_location()
         self._store = store
         self.embedder = embedder or Embedder(settings.model)
@@ -109,6 +115,8 @@ class Assistant:
         expansion, result = self.retrieve(query, aud, k=k, filters=filters)
         result.query = query
         result.notice = expansion.notice
+        if self.audit is not None:
+            self.audit.append(for_search(result, aud))
         return result
 
     def retrieve(
@@ -153,11 +161,13 @@ class Assistant:
         audience: str | None = None,
         k: int | None = None,
         filters: Filters | None = None,
+        command: str = "ask",
     ) -> Iterator[AnswerEvent]:
-        """The answer as events: draft tokens (language-model backend only), then one DoneEvent."""
+        """The answer as events: draft tokens (language-model backend only), then one DoneEvent.
+        The answer is written to the audit log (as ``command``) before its DoneEvent."""
         question = check_query(question)
         aud = self.audience(audience)
-        return answer_events(
+        events = answer_events(
             question,
             aud,
             filters or Filters(),
@@ -166,12 +176,24 @@ class Assistant:
             retrieve=lambda q, a, f: self.retrieve(q, a, k=k, filters=f),
             answerer=self.answerer(aud),
         )
+        return self._recorded(events, aud, command)
+
+    def _recorded(
+        self, events: Iterator[AnswerEvent], audience: Audience, command: str
+    ) -> Iterator[AnswerEvent]:
+        for event in events:
+            if isinstance(event, DoneEvent) and self.audit is not None:
+                self.audit.append(for_answer(event.answer, audience, command))
+            yield event
 
     def answerer(self, audience: Audience | None = None) -> Answerer:
         """Extractive by default; a language model when configured (gated again inside)."""
         return make_answerer(self.settings, self.embedder, audience)
 
 
-def make_assistant(settings: Settings | None = None, **overrides: object) -> Assistant:
-    """The one factory shared by the CLI, the UI and the tests."""
-    return Assistant(settings or load_settings(**overrides))
+def make_assistant(
+    settings: Settings | None = None, *, audited: bool = True, **overrides: object
+) -> Assistant:
+    """The one factory shared by the CLI, the UI and the tests. ``audited=False`` is for the
+    evaluation harness, whose hundreds of questions are no officer's."""
+    return Assistant(settings or load_settings(**overrides), audited=audited)

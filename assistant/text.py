@@ -12,6 +12,36 @@ import re
 import unicodedata
 from typing import Any
 
+# -- text shown on a terminal ------------------------------------------------------------------
+_LINE_BREAKS = "\n\t"
+
+
+def printable(text: str, *, newlines: bool = True) -> str:
+    """Document text made safe to show on a terminal: control characters (ESC, NUL, C1...),
+    bidirectional controls and other invisible format characters are shown escaped
+    (``\\x1b``, ``\\u202e``), so that a document can never move the cursor, recolour or
+    rewrite a line, set the window title, or make a title read as something else. Newlines
+    and tabs are kept unless ``newlines`` is false. JSON output does not use this: it escapes
+    as JSON does and keeps the text exact."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch in _LINE_BREAKS:
+            out.append(ch if newlines else " ")
+        elif unicodedata.category(ch) in _HIDDEN:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+"""Control, format (bidi, zero-width), line and paragraph separators, surrogates, private use
+and unassigned characters: nothing a reader can see for what it does."""
+
+
 # -- folding ----------------------------------------------------------------------------------
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 NON_WORD = re.compile(r"[^\w]+|_")

@@ -13,6 +13,19 @@ from assistant.errors import BackendError
 from assistant.retrieval.types import Hit, SearchResult, Withheld
 
 
+@dataclass(frozen=True)
+class Ruling:
+    """A release decision an answer rests on: document ``doc_id`` to ``to``, by ``rule``."""
+
+    doc_id: str
+    to: str
+    decision: str
+    rule: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"doc_id": self.doc_id, "to": self.to, "decision": self.decision, "rule": self.rule}
+
+
 @dataclass
 class Answer:
     question: str
@@ -24,6 +37,8 @@ class Answer:
     notice: str | None = None
     kind: str = "extractive"
     evidence: float = 0.0
+    rulings: list[Ruling] = field(default_factory=list)
+    """The document decisions a release answer states (empty for other answers)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The ``ask --json`` object of SPEC section 4."""

@@ -35,15 +35,20 @@ def check(
 ) -> None:
     """The release decision for a document and each of its portions (DENY > NEEDS_CONSENT >
     ALLOW)."""
-    from assistant.config import load_settings
+    from assistant.audit.entries import for_check
+    from assistant.audit.factory import open_audit
+    from assistant.cli.query import settings as load_settings
     from assistant.index.manifest import load_manifest
     from assistant.policy.checks import check_document
 
-    settings = load_settings(store=store)
+    settings = load_settings(store)
     manifest = load_manifest(settings.store_location())
     result = check_document(
         manifest, doc_id, to, settings.rules_date(), clearance=settings.clearance
     )
+    audit = open_audit(settings)
+    if audit is not None:
+        audit.append(for_check(result, settings.clearance.value))
     if result.hint:
         sys.stderr.write(f"liaison: hint: {result.hint}\n")
     if as_json:
@@ -55,23 +60,24 @@ def check(
 def show(result: DocumentCheck) -> None:
     """The check for people: the verdict first, then the reason, the consent route, the portions."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+
+    from assistant.cli.render import safe
 
     out = Console(highlight=False)
     outcome = result.outcome.value
-    out.print(f"[bold]{escape(result.title)}[/] [dim]({escape(result.doc_id)})[/]")
-    out.print(f"[{_STYLE[outcome]}]{_LABEL[outcome]}:[/] {escape(result.verdict())}")
-    out.print(f"[dim]Why (rule {result.decision.rule}):[/] {escape(result.decision.reason)}")
+    out.print(f"[bold]{safe(result.title)}[/] [dim]({safe(result.doc_id)})[/]")
+    out.print(f"[{_STYLE[outcome]}]{_LABEL[outcome]}:[/] {safe(result.verdict())}")
+    out.print(f"[dim]Why (rule {result.decision.rule}):[/] {safe(result.decision.reason)}")
     if result.ask:
         name = f" ({result.originator_name})" if result.originator_name else ""
         out.print(
-            f"[bold]Ask the originator[/] {escape(result.ask + name)} through the liaison "
+            f"[bold]Ask the originator[/] {safe(result.ask + name)} through the liaison "
             "channel; the steps are in requesting-originator-consent."
         )
     if result.consents:
         shown = "; ".join(c.describe() for c in result.consents)
-        out.print(f"[dim]Consents on record:[/] {escape(shown)}")
+        out.print(f"[dim]Consents on record:[/] {safe(shown)}")
     table = Table(header_style="bold", box=None, pad_edge=False, expand=False)
     table.add_column("portion")
     table.add_column("handling", style="cyan")
@@ -83,10 +89,10 @@ def show(result: DocumentCheck) -> None:
         value = portion.decision.outcome.value
         # The reason that decided the document is printed above; repeating it on every row
         # would bury the rows that differ.
-        reason = "[dim]as above[/]" if said.endswith(portion.reason) else escape(portion.reason)
+        reason = "[dim]as above[/]" if said.endswith(portion.reason) else safe(portion.reason)
         table.add_row(
-            escape(portion.section),
-            escape(portion.handling.banner()),
+            safe(portion.section),
+            safe(portion.handling.banner()),
             f"[{_STYLE[value]}]{_LABEL[value]}[/]",
             portion.decision.rule,
             reason,

@@ -59,8 +59,8 @@ def evaluate(
     abstention, latency) on an evaluation set; exit 1 when a threshold of the set is missed."""
     from rich.markup import escape
 
+    from assistant.cli.query import settings as load_settings
     from assistant.cli.render import emit_json, err
-    from assistant.config import load_settings
     from assistant.eval.evalset import load_set
     from assistant.eval.run import run_eval, summarise
     from assistant.service import make_assistant
@@ -69,7 +69,7 @@ def evaluate(
     modes = _modes(mode)
     json_out, md_out = _out_paths(out)
     questions = load_set(path)
-    assistant = make_assistant(load_settings(store=store))
+    assistant = make_assistant(load_settings(store), audited=False)
     with _progress(enabled=not as_json) as progress:
         run = run_eval(
             assistant,

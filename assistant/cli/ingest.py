@@ -19,12 +19,18 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Sync the corpus into the store (incremental: unchanged documents are skipped)."""
+    from assistant.audit.entries import for_ingest
+    from assistant.audit.factory import open_audit
     from assistant.cli import render
-    from assistant.cli.query import settings
+    from assistant.cli.query import settings as load_settings
     from assistant.index.sync import sync
 
+    settings = load_settings(store, corpus)
     with render.ingest_progress(enabled=not as_json) as progress:
-        report = sync(settings(store, corpus), paths or None, rebuild=rebuild, progress=progress)
+        report = sync(settings, paths or None, rebuild=rebuild, progress=progress)
+    audit = open_audit(settings)
+    if audit is not None:
+        audit.append(for_ingest(report, settings.clearance.value))
     render.ingest_report(report, as_json=as_json)
     if report.rejected:
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,11 +15,22 @@ if TYPE_CHECKING:
     from assistant.service import Assistant
 
 
+_SAID: set[str] = set()
+"""Notices already given by this process."""
+
+
 def settings(store: str | None, corpus: Path | None = None) -> Settings:
-    """Settings with the command's ``--store`` and ``--corpus`` on top."""
+    """Settings with the command's ``--store`` and ``--corpus`` on top. When audit logging is
+    switched off, says so on stderr (once per process)."""
     from assistant.config import load_settings
 
-    return load_settings(store=store, corpus=corpus)
+    loaded = load_settings(store=store, corpus=corpus)
+    if not loaded.audit.enabled and "audit-off" not in _SAID:
+        from assistant.audit.factory import OFF_NOTICE
+
+        sys.stderr.write(f"liaison: {OFF_NOTICE}\n")
+        _SAID.add("audit-off")
+    return loaded
 
 
 def open_assistant(

@@ -22,9 +22,15 @@ from assistant.errors import EXIT_BAD_INPUT, EXIT_OK, LiaisonError
 from assistant.index.manifest import Manifest
 from assistant.index.sync import Progress, SyncReport
 from assistant.retrieval.types import Hit, SearchResult
+from assistant.text import printable
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
+
+
+def safe(text: str) -> str:
+    """Document text for Rich: control and bidi characters shown escaped, markup escaped."""
+    return escape(printable(text))
 
 
 def emit_json(obj: object) -> None:
@@ -56,7 +62,7 @@ def ingest_progress(enabled: bool = True) -> Iterator[Progress | None]:
         if task is None:
             bar.start()
             task = bar.add_task("loading model", total=total)
-        bar.update(task, completed=done, description=escape(stage))
+        bar.update(task, completed=done, description=safe(stage))
 
     try:
         yield update
@@ -69,9 +75,9 @@ def ingest_report(report: SyncReport, *, as_json: bool) -> None:
         emit_json(report.as_dict())
         return
     for warning in report.warnings:
-        err.print(f"[yellow]warning[/] {escape(str(warning))}")
+        err.print(f"[yellow]warning[/] {safe(str(warning))}")
     for problem in report.rejected:
-        err.print(f"[red]rejected[/] {escape(str(problem))}")
+        err.print(f"[red]rejected[/] {safe(str(problem))}")
     out.print(
         f"{report.documents} documents, {report.chunks} chunks in store "
         f"({report.added} added, {report.updated} updated, {report.removed} removed, "
@@ -103,18 +109,18 @@ def search_result(result: SearchResult, *, as_json: bool) -> None:
         emit_json(search_dict(result))
         return
     if result.notice:
-        err.print(f"[yellow]{escape(result.notice)}[/]")
+        err.print(f"[yellow]{safe(result.notice)}[/]")
     if not result.hits:
         out.print(
             "No passage matches" + (f" for audience {result.audience}." if result.audience else ".")
         )
     for i, hit in enumerate(result.hits, start=1):
         out.print(
-            f"[bold]{i}. {escape(hit.title)}[/] [dim]› {escape(hit.section)}[/]  "
-            f"[cyan]{escape(_handling_label(hit))}[/]  [dim]as of {hit.reviewed} · "
-            f"{escape(str(hit.meta.get('source', '')))} · score {hit.score:.3f}[/]"
+            f"[bold]{i}. {safe(hit.title)}[/] [dim]› {safe(hit.section)}[/]  "
+            f"[cyan]{safe(_handling_label(hit))}[/]  [dim]as of {hit.reviewed} · "
+            f"{safe(str(hit.meta.get('source', '')))} · score {hit.score:.3f}[/]"
         )
-        out.print("   " + escape(_clip(hit.text, 400)))
+        out.print("   " + safe(_clip(hit.text, 400)))
     _withheld(result.withheld)
 
 
@@ -123,9 +129,9 @@ def answer(ans: Answer, *, as_json: bool) -> None:
         emit_json(ans.as_dict())
         return
     if ans.notice:
-        err.print(f"[yellow]{escape(ans.notice)}[/]")
+        err.print(f"[yellow]{safe(ans.notice)}[/]")
     header = f"[dim]for audience {ans.audience}[/]\n" if ans.audience else ""
-    out.print(header + escape(ans.text))
+    out.print(header + safe(ans.text))
     if ans.citations:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("#", justify="right")
@@ -134,7 +140,7 @@ def answer(ans: Answer, *, as_json: bool) -> None:
         table.add_column("as of")
         for n, hit in enumerate(ans.citations, start=1):
             where = f"{hit.title} › {hit.section}" if hit.section else hit.title
-            table.add_row(f"[{n}]", escape(where), escape(_handling_label(hit)), hit.reviewed)
+            table.add_row(f"[{n}]", safe(where), safe(_handling_label(hit)), hit.reviewed)
         out.print()
         out.print(table)
     _withheld(ans.withheld)
@@ -165,7 +171,7 @@ def _withheld(items: list[Any]) -> None:
         return
     out.print("\n[bold yellow]Withheld, consent needed[/] (named, not quoted):")
     for w in items:
-        out.print(f"  - {escape(w.title)} [dim]({w.doc_id}, originator {w.originator})[/]")
+        out.print(f"  - {safe(w.title)} [dim]({w.doc_id}, originator {w.originator})[/]")
 
 
 def status(settings: Settings, manifest: Manifest, *, as_json: bool) -> None:
@@ -187,7 +193,7 @@ def status(settings: Settings, manifest: Manifest, *, as_json: bool) -> None:
         return
     for key, value in obj.items():
         shown = ", ".join(value) if isinstance(value, list) else value
-        out.print(f"[bold]{key:>10}[/] {escape(str(shown))}")
+        out.print(f"[bold]{key:>10}[/] {safe(str(shown))}")
 
 
 def run_batch(source: str, one: Callable[[str], dict[str, Any]]) -> int:

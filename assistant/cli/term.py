@@ -95,32 +95,32 @@ def import_(
 
 
 def _termbase(store: str | None, corpus: Path | None) -> Termbase:
-    from assistant.config import load_settings
+    from assistant.cli.query import settings as load_settings
     from assistant.index.snapshot import open_termbase
 
-    settings = load_settings(store=store)
+    settings = load_settings(store)
     return open_termbase(settings.store_location(), corpus, settings.corpus_path())
 
 
 def show(result: Lookup) -> None:
     """The entry for people: the concept and definition, then one row per language."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
+    from assistant.cli.render import safe
     from assistant.language.names import language_name
 
     out = Console(highlight=False)
     concept = result.concept
     subject = f" · {concept.subject}" if concept.subject else ""
-    out.print(f"[bold]{escape(concept.label)}[/] [dim]({escape(concept.id)}{escape(subject)})[/]")
+    out.print(f"[bold]{safe(concept.label)}[/] [dim]({safe(concept.id)}{safe(subject)})[/]")
     if not result.exact:
         matched = result.matched
         out.print(
-            f"[dim]matched {escape(repr(matched.text))} ({matched.language}) "
-            f"for {escape(repr(result.query))}[/]"
+            f"[dim]matched {safe(repr(matched.text))} ({matched.language}) "
+            f"for {safe(repr(result.query))}[/]"
         )
-    out.print(escape(concept.definition))
+    out.print(safe(concept.definition))
     table = Table(header_style="bold", box=None, pad_edge=False, expand=False)
     table.add_column("language")
     table.add_column("preferred term", style="bold")
@@ -128,13 +128,13 @@ def show(result: Lookup) -> None:
     languages = [result.language] if result.language else list(concept.terms)
     for lang in languages:
         texts = concept.terms.get(lang, ())
-        preferred = escape(texts[0]) if texts else "[dim]no term yet[/]"
-        table.add_row(f"{lang} {language_name(lang)}", preferred, escape(", ".join(texts[1:])))
+        preferred = safe(texts[0]) if texts else "[dim]no term yet[/]"
+        table.add_row(f"{lang} {language_name(lang)}", preferred, safe(", ".join(texts[1:])))
     out.print()
     out.print(table)
     if result.alternatives:
         others = "; ".join(f"{c.id} ({t.text})" for c, t in result.alternatives)
-        out.print(f"\n[dim]Also close: {escape(others)}[/]")
+        out.print(f"\n[dim]Also close: {safe(others)}[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer.routes.base import Knowledge
-from assistant.answer.types import Answer
+from assistant.answer.types import Answer, Ruling
 from assistant.corpus.catalogue import DocEntry
 from assistant.policy.checks import (
     BANNER,
@@ -168,7 +168,7 @@ def route(
     docs = find_documents(assistant, parsed, audience, filters)
     if not docs:
         return _nothing_found(question, audience, parsed)
-    lines, withheld, rules, consent = _decisions(assistant, parsed, docs, audience)
+    lines, withheld, rules, consent, rulings = _decisions(assistant, parsed, docs, audience)
     doctrine = _Doctrine(
         assistant,
         [
@@ -196,18 +196,20 @@ def route(
         withheld=withheld,
         kind="release",
         evidence=1.0,
+        rulings=rulings,
     )
 
 
 def _decisions(
     assistant: Knowledge, parsed: ReleaseQuestion, docs: list[str], audience: Audience
-) -> tuple[list[str], list[Withheld], list[str], bool]:
+) -> tuple[list[str], list[Withheld], list[str], bool, list[Ruling]]:
     """The decision lines for every recipient, the documents withheld for consent, the rules
-    that decided (in order) and whether some document needs consent."""
+    that decided (in order), whether some document needs consent, and every decision made."""
     lines: list[str] = []
     withheld: list[Withheld] = []
     rules: dict[str, None] = {}
     consent = False
+    rulings: list[Ruling] = []
     for recipient in parsed.recipients:
         checks = [
             check_document(
@@ -221,10 +223,11 @@ def _decisions(
         rules |= dict.fromkeys(stated)
         consent = consent or asked
         for c in checks:
+            rulings.append(Ruling(c.doc_id, c.to, c.outcome.value, c.decision.rule))
             w = _withheld(c)
             if c.outcome is Outcome.NEEDS_CONSENT and w not in withheld:
                 withheld.append(w)
-    return lines, withheld, list(rules), consent
+    return lines, withheld, list(rules), consent, rulings
 
 
 def _recipient_lines(
