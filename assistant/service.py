@@ -16,11 +16,19 @@ from assistant.audit.entries import for_answer, for_search
 from assistant.audit.factory import open_audit
 from assistant.audit.log import AuditLog
 from assistant.config import Settings, load_settings
+from assistant.corpus.chunking import CHUNKER_VERSION
 from assistant.corpus.partners import Registry
 from assistant.index.embedder import Embedder
-from assistant.index.manifest import Manifest, load_manifest
+from assistant.index.manifest import (
+    Manifest,
+    check_compatible,
+    check_dimension,
+    load_manifest,
+    published_chunks,
+)
 from assistant.index.snapshot import load_termbase_snapshot
 from assistant.index.store import open_store
+from assistant.index.sync import SCHEMA_VERSION
 from assistant.index.types import VectorStore
 from assistant.language.expansion import Expansion
 from assistant.language.termbase import Termbase
@@ -86,6 +94,11 @@ class Assistant:
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
+                # Before any query: a store built by another encoder is refused, not misread.
+                check_compatible(
+                    self.manifest, self.settings.model, CHUNKER_VERSION, SCHEMA_VERSION
+                )
+                check_dimension(self.manifest, self.embedder.dimension)
                 r = self.settings.retrieval
                 self._retriever = Retriever(
                     self.store,
@@ -95,6 +108,7 @@ class Assistant:
                     dense_weight=r.dense_weight,
                     lexical_weight=r.lexical_weight,
                     mode=r.mode,
+                    published=lambda: published_chunks(self.location),
                 )
             return self._retriever
 

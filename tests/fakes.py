@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,10 @@ class FakeEmbedder:
 
     def load(self) -> None:
         self.loaded = True
+
+    @property
+    def dimension(self) -> int:
+        return 64
 
     def encode(self, texts: list[str]) -> np.ndarray:
         self.loaded = True
@@ -60,8 +64,10 @@ class MemoryStore:
         for i, e, t, m in zip(ids, embeddings, texts, metas, strict=True):
             self.rows[i] = (list(e), t, dict(m))
 
-    def delete_doc(self, doc_id: str) -> None:
-        self.rows = {k: v for k, v in self.rows.items() if v[2].get("doc_id") != doc_id}
+    def delete_doc(self, doc_id: str, keep: Collection[str] = ()) -> None:
+        self.rows = {
+            k: v for k, v in self.rows.items() if v[2].get("doc_id") != doc_id or k in keep
+        }
 
     def doc_ids(self) -> set[str]:
         return {m["doc_id"] for _, _, m in self.rows.values()}

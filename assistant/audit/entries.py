@@ -9,11 +9,10 @@ text of a passage: the chunk ids name it, and the store holds it under its marki
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import socket
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from assistant import identity
 from assistant.policy.rules import decide
 
 if TYPE_CHECKING:  # read for their fields only: the entries stay light to import
@@ -24,13 +23,6 @@ if TYPE_CHECKING:  # read for their fields only: the entries stay light to impor
     from assistant.retrieval.types import Hit, SearchResult, Withheld
 
 VERSION = 1
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        return "unknown"
 
 
 def entry(
@@ -48,8 +40,8 @@ def entry(
     return {
         "v": VERSION,
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "user": _user(),
-        "host": socket.gethostname(),
+        "user": identity.user(),
+        "host": identity.host(),
         "command": command,
         "question": question,
         "audience": audience,

@@ -16,6 +16,9 @@ def ingest(
     store: StoreOpt = None,
     corpus: CorpusOpt = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-embed everything.")] = False,
+    no_wait: Annotated[
+        bool, typer.Option("--no-wait", help="Exit 1 if another ingest holds the store.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Sync the corpus into the store (incremental: unchanged documents are skipped)."""
@@ -27,7 +30,14 @@ def ingest(
 
     settings = load_settings(store, corpus)
     with render.ingest_progress(enabled=not as_json) as progress:
-        report = sync(settings, paths or None, rebuild=rebuild, progress=progress)
+        report = sync(
+            settings,
+            paths or None,
+            rebuild=rebuild,
+            progress=progress,
+            wait=not no_wait,
+            notify=render.notice,
+        )
     audit = open_audit(settings)
     if audit is not None:
         audit.append(for_ingest(report, settings.clearance.value))

@@ -33,6 +33,11 @@ def safe(text: str) -> str:
     return escape(printable(text))
 
 
+def notice(text: str) -> None:
+    """One line for the user on stderr, beside the results (never mixed into JSON)."""
+    err.print(f"[yellow]liaison:[/] {safe(text)}")
+
+
 def emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
     sys.stdout.flush()

@@ -63,6 +63,15 @@ class Embedder(Embeddings):
                     "set LIAISON_MODEL to a local model folder",
                 ) from None
 
+    @property
+    def dimension(self) -> int:
+        """The length of the vectors the model makes (loads it)."""
+        self.load()
+        size = getattr(self._model, "get_embedding_dimension", None)
+        if size is None:  # sentence-transformers before 5.1 names it so
+            size = self._model.get_sentence_embedding_dimension
+        return int(size())
+
     def encode(self, texts: list[str]) -> np.ndarray:
         self.load()
         vectors: np.ndarray = self._model.encode(

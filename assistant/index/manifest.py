@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant import paths
 from assistant.corpus.catalogue import DocEntry
 from assistant.corpus.partners import Partner, Registry
+from assistant.errors import StoreError
 from assistant.files import write_atomic
 from assistant.index.store import is_url
 
@@ -28,6 +29,8 @@ JOURNAL = "liaison-sync.journal"
 class Manifest(BaseModel):
     version: int = 1
     signature: dict[str, Any] = Field(default_factory=dict)
+    dimension: int | None = None
+    """Length of the stored vectors (recorded when the model embeds)."""
     roots: list[str] = Field(default_factory=list)
     last_sync: dt.datetime | None = None
     partners: dict[str, Partner] = Field(default_factory=dict)
@@ -59,6 +62,43 @@ def load_manifest(location: str) -> Manifest:
     except (ValidationError, OSError, ValueError):
         # An unreadable manifest only costs a rebuild: start empty, sync re-adds everything.
         return Manifest()
+
+
+def check_compatible(manifest: Manifest, model: str, chunker: str, schema: int) -> None:
+    """Refuse to query a store built by another encoder, chunker or schema: its vectors or
+    metadata would not mean what this configuration expects. Raises :class:`StoreError`."""
+    stored = manifest.signature
+    if not stored or not manifest.documents:
+        return
+    wanted = {"model": model, "chunker": chunker, "schema": schema}
+    differ = [
+        f"{key} {stored.get(key)!r} (this configuration: {value!r})"
+        for key, value in wanted.items()
+        if stored.get(key) != value
+    ]
+    if differ:
+        raise StoreError(
+            "the store was built with another " + ", ".join(differ),
+            "run: liaison ingest --rebuild",
+        )
+
+
+def check_dimension(manifest: Manifest, dimension: int) -> None:
+    if manifest.dimension is not None and manifest.documents and manifest.dimension != dimension:
+        raise StoreError(
+            f"the store holds {manifest.dimension}-dimensional vectors and the model makes "
+            f"{dimension}-dimensional ones",
+            "run: liaison ingest --rebuild",
+        )
+
+
+def published_chunks(location: str) -> set[str] | None:
+    """The chunk ids of every document's current version, from a fresh read of the manifest;
+    None when the store has no manifest (nothing to hold a reader to)."""
+    manifest = load_manifest(location)
+    if not manifest.documents:
+        return None
+    return {c for entry in manifest.documents.values() for c in entry.chunks}
 
 
 def save_manifest(location: str, manifest: Manifest) -> None:

@@ -7,7 +7,7 @@ chromadb is imported only when a store is opened, never at import of this module
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -74,8 +74,14 @@ class ChromaStore:
             metadatas=list(metas),
         )
 
-    def delete_doc(self, doc_id: str) -> None:
-        self._guard(self._collection.delete, where={"doc_id": doc_id})
+    def delete_doc(self, doc_id: str, keep: Collection[str] = ()) -> None:
+        if not keep:
+            self._guard(self._collection.delete, where={"doc_id": doc_id})
+            return
+        got = self._guard(self._collection.get, where={"doc_id": doc_id}, include=[])
+        stale = [i for i in got["ids"] if i not in set(keep)]
+        if stale:
+            self._guard(self._collection.delete, ids=stale)
 
     def doc_ids(self) -> set[str]:
         got = self._guard(self._collection.get, include=["metadatas"])

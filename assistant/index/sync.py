@@ -23,18 +23,23 @@ from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_
 from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput, StoreError
 from assistant.index.embedder import Embedder
+from assistant.index.lock import Notify, sync_lock
 from assistant.index.manifest import (
     Manifest,
     clear_journal,
     load_manifest,
     read_journal,
     save_manifest,
+    state_dir,
     write_journal,
 )
 from assistant.index.snapshot import save_termbase_snapshot
 from assistant.index.store import open_store
 from assistant.index.types import VectorStore
 from assistant.language.termfile import TermbaseError
+
+SCHEMA_VERSION = 2
+"""The layout of a chunk's metadata in the store (bump when a key is added or changes)."""
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total)."""
@@ -72,6 +77,7 @@ def signature(settings: Settings) -> dict[str, Any]:
     return {
         "model": settings.model,
         "chunker": CHUNKER_VERSION,
+        "schema": SCHEMA_VERSION,
         "size": settings.chunking.size,
         "overlap": settings.chunking.overlap,
         "collection": settings.collection,
@@ -112,9 +118,25 @@ def sync(
     progress: Progress | None = None,
     embedder: Embedder | None = None,
     store: VectorStore | None = None,
+    wait: bool = True,
+    notify: Notify | None = None,
 ) -> SyncReport:
     """Bring the store in line with the corpus under ``roots``; bad files are reported in the
-    report, never raised, and a document the store refuses is reported with the rest synced."""
+    report, never raised, and a document the store refuses is reported with the rest synced.
+    One sync at a time per store: a second waits for the first (``notify`` says for whom), or
+    with ``wait=False`` raises :class:`~assistant.index.lock.LockedError`."""
+    with sync_lock(state_dir(settings.store_location()), wait=wait, notify=notify):
+        return _sync(settings, roots, rebuild, progress, embedder, store)
+
+
+def _sync(
+    settings: Settings,
+    roots: list[Path] | None,
+    rebuild: bool,
+    progress: Progress | None,
+    embedder: Embedder | None,
+    store: VectorStore | None,
+) -> SyncReport:
     roots = [r.expanduser() for r in (roots or [settings.corpus_path()])]
     location = settings.store_location()
     load = _load(roots)
@@ -216,17 +238,23 @@ def _apply(
             manifest.documents.pop(doc_id, None)
     manifest.signature = signature(settings)
     save_manifest(location, manifest)
+    if plan.changed:
+        manifest.dimension = embedder.dimension
     for i, doc in enumerate(plan.changed):
         if progress:
             progress(doc.id, i, len(plan.changed))
+        old = manifest.documents.get(doc.id)
         try:
             _commit(doc, settings, store, embedder, manifest)
         except StoreError as exc:
-            # The store refused this document (and may hold none of its chunks now): it is
-            # reported, left out of the manifest so the next run adds it again, and the rest
-            # of the corpus is still synced.
-            manifest.documents.pop(doc.id, None)
-            store.delete_doc(doc.id)
+            # The store refused this document. The version published before (if any) stays
+            # as it was, what was written of the new one is removed, and the manifest keeps
+            # the old digest so the next run tries again; the rest of the corpus is synced.
+            if old is not None:
+                manifest.documents[doc.id] = old
+            else:
+                manifest.documents.pop(doc.id, None)
+            store.delete_doc(doc.id, keep=set(old.chunks) if old else ())
             report.rejected.append(
                 Problem(display_path(doc.path), 1, f"the store refused the document: {exc.message}")
             )
@@ -261,9 +289,12 @@ def _within(path: Path, scope: list[Path]) -> bool:
 def _commit(
     doc: Document, settings: Settings, store: VectorStore, embedder: Embedder, manifest: Manifest
 ) -> None:
+    """One document, in an order a reader can rely on: its new chunks are written, then the
+    manifest publishes them (one atomic file write), then the chunks of the old version are
+    removed. A reader holds itself to the published ids, so it sees the old version or the
+    new one, never a mix; a crash anywhere in between is repaired by the journal."""
     chunks = chunk_document(doc, settings.chunking.size, settings.chunking.overlap)
     vectors = embedder.embed_documents([c.embedding_text() for c in chunks]) if chunks else []
-    store.delete_doc(doc.id)
     store.upsert(
         [c.id for c in chunks], vectors, [c.text for c in chunks], [c.meta for c in chunks]
     )
@@ -289,3 +320,7 @@ def _commit(
         order=doc.meta.order,
         quiz=tuple(q.model_dump() for q in doc.meta.quiz),
     )
+    save_manifest(settings.store_location(), manifest)
+    # Everything of this document but the new chunks: the old version, and leftovers of a
+    # run that died between writing and publishing.
+    store.delete_doc(doc.id, keep={c.id for c in chunks})

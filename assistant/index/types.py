@@ -6,7 +6,7 @@ fake. Nothing here imports chromadb.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,7 +30,9 @@ class VectorStore(Protocol):
         metas: Sequence[dict[str, Any]],
     ) -> None: ...
 
-    def delete_doc(self, doc_id: str) -> None: ...
+    def delete_doc(self, doc_id: str, keep: Collection[str] = ()) -> None:
+        """Delete the chunks of ``doc_id``, except those whose id is in ``keep``."""
+        ...
 
     def doc_ids(self) -> set[str]: ...
 

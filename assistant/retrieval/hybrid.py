@@ -7,7 +7,8 @@ the gate (:mod:`assistant.gate`) before anyone sees it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,12 +16,16 @@ import numpy as np
 
 from assistant.corpus.chunking import context_text
 from assistant.corpus.markings import Handling, from_metadata
+from assistant.errors import StoreError
 from assistant.index.bm25 import LexicalIndex
 from assistant.index.embedder import Embedder
 from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.policy.gate import Audience, admit, allowed_keys
 from assistant.policy.rules import Outcome
 from assistant.retrieval.types import Filters, Hit, Mode, SearchResult, Withheld
+
+_SNAPSHOT_ATTEMPTS = 20
+_SNAPSHOT_PAUSE = 0.1
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,19 @@ class _Ranking:
     items: list[tuple[StoredChunk, float]]
 
 
+Published = Callable[[], "set[str] | None"]
+"""The chunk ids the catalogue publishes (every document's current version), read anew; None
+when there is no catalogue to hold the store to."""
+
+
 class Retriever:
     """Dense + BM25 over one store. The chunk table (for BM25 and the handling pre-filter) is
-    read from the store once, so it is right for a shared server store as well."""
+    read from the store once, so it is right for a shared server store as well.
+
+    With ``published``, the retriever sees each document as one version: an ingest writes a
+    document's new chunks first, then publishes them in the catalogue, then removes the old
+    ones, so the table is read first and held to the ids the catalogue published after it;
+    a dense hit outside that snapshot (a chunk written since) is left out."""
 
     def __init__(
         self,
@@ -46,8 +61,11 @@ class Retriever:
         dense_weight: float = 1.0,
         lexical_weight: float = 1.5,
         mode: Mode = "hybrid",
+        published: Published | None = None,
     ) -> None:
         self.store = store
+        self.published = published
+        self._visible: set[str] | None = None
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -67,7 +85,7 @@ class Retriever:
     def _table(self) -> tuple[list[StoredChunk], LexicalIndex]:
         with self._lock:
             if self._chunks is None or self._lexical is None:
-                chunks = self.store.all()
+                chunks = self._snapshot()
                 self._handlings = [from_metadata(c.meta) for c in chunks]
                 self._lexical = LexicalIndex(
                     [
@@ -79,6 +97,24 @@ class Retriever:
                 )
                 self._chunks = chunks
             return self._chunks, self._lexical
+
+    def _snapshot(self) -> list[StoredChunk]:
+        """The store's chunks as one consistent version of every document."""
+        for _attempt in range(_SNAPSHOT_ATTEMPTS):
+            chunks = self.store.all()
+            ids = self.published() if self.published is not None else None
+            if ids is None:
+                self._visible = None
+                return chunks
+            present = {c.id for c in chunks}
+            if ids <= present:  # every published chunk was there when the table was read
+                self._visible = ids
+                return [c for c in chunks if c.id in ids]
+            time.sleep(_SNAPSHOT_PAUSE)  # an ingest published a version after the table read
+        raise StoreError(
+            "the store and its catalogue disagree (chunks the catalogue lists are missing)",
+            "run: liaison ingest (it repairs the store)",
+        )
 
     def search(
         self,
@@ -145,6 +181,8 @@ class Retriever:
             where = conditions[0] if len(conditions) == 1 else {"$and": conditions}
             for vector, weight in zip(vectors, weights, strict=False):
                 found = self.store.query(vector.tolist(), self.candidates, where)
+                if self._visible is not None:
+                    found = [c for c in found if c.id in self._visible]
                 out.append(
                     _Ranking(
                         "dense",

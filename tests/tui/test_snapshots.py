@@ -9,6 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from assistant.language.termbase import Concept, Termbase
+from assistant.tui.screens.term import TermScreen
 from tests.tui.conftest import FakeAssistant
 from tests.tui.pilot import app_for, settle
 
@@ -53,7 +54,10 @@ def test_term_view(snap_compare: Any, tmp_path: Path) -> None:
         await pilot.press("ctrl+t")
         await settle(pilot)
         await pilot.press(*"ajándékcsere -> de", "enter")
-        await settle(pilot)
+        for _ in range(50):  # the look-up runs in a worker: wait for its screen, then its rows
+            await settle(pilot, rounds=1)
+            if isinstance(pilot.app.screen, TermScreen) and pilot.app.screen.lookup:
+                break
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=look_up)
