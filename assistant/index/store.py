@@ -7,6 +7,7 @@ chromadb is imported only when a store is opened, never at import of this module
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from urllib.parse import urlparse
 from assistant.errors import StoreError
 from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.offline import go_offline
+
+_READ_RETRIES = 5
 
 
 def is_url(location: str) -> bool:
@@ -28,6 +31,11 @@ class ChromaStore:
     def __init__(self, location: str, collection: str = "liaison") -> None:
         go_offline()
         self.location = location
+        self.name = collection
+        self._open()
+
+    def _open(self) -> None:
+        location, collection = self.location, self.name
         try:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
@@ -90,7 +98,7 @@ class ChromaStore:
     def query(self, vector: Sequence[float], k: int, where: Where | None) -> list[StoredChunk]:
         if k <= 0:
             return []
-        got = self._guard(
+        got = self._read(
             self._collection.query,
             query_embeddings=[list(map(float, vector))],
             n_results=k,
@@ -107,7 +115,7 @@ class ChromaStore:
         ]
 
     def all(self) -> list[StoredChunk]:
-        got = self._guard(self._collection.get, include=["documents", "metadatas"])
+        got = self._read(self._collection.get, include=["documents", "metadatas"])
         return [
             StoredChunk(i, d or "", dict(m or {}))
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=False)
@@ -115,6 +123,30 @@ class ChromaStore:
 
     def count(self) -> int:
         return int(self._guard(self._collection.count))
+
+    def _read(self, fn: Any, **kwargs: Any) -> Any:
+        """A read, retried on a fresh client when another process changed an embedded store
+        under this one (Chroma keeps the vector index in memory and finds ids deleted since)."""
+        try:
+            return self._guard(fn, **kwargs)
+        except StoreError:
+            if is_url(self.location):
+                raise
+        for attempt in range(_READ_RETRIES):
+            time.sleep(0.05 * (attempt + 1))
+            self._reopen()
+            try:
+                return self._guard(getattr(self._collection, fn.__name__), **kwargs)
+            except StoreError:
+                if attempt == _READ_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _reopen(self) -> None:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        self._open()
 
     def _guard(self, fn: Any, **kwargs: Any) -> Any:
         try:
