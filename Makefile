@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: chat test lint eval bench test-llm setup ingest clean
+.PHONY: chat test lint eval bench fuzz test-llm setup ingest clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,10 @@ test: $(STAMP) lint
 
 eval: ingest
 	@$(BIN)/liaison eval --out eval/results.json
+
+# The fuzz suite and the kill-at-random crash test, with many more examples than CI runs.
+fuzz: $(STAMP)
+	LIAISON_FUZZ_EXAMPLES=2000 LIAISON_CRASH_SEEDS=200 $(BIN)/python -m pytest -q tests/test_fuzz.py tests/index/test_crash.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -s benchmarks -o addopts="--disable-socket --allow-unix-socket"

@@ -6,6 +6,14 @@ from assistant.errors import BadInput
 
 MAX_QUESTION = 2000
 """Characters in one question or search query, after white space is folded."""
+MAX_DOCUMENT = 1_000_000
+"""Bytes in one corpus document (a long chapter is a few tens of kilobytes)."""
+MAX_DATA_FILE = 5_000_000
+"""Bytes in partners.yaml, termbase.yaml, a TBX file or the exchange ledger."""
+MAX_LINE = 10_000
+"""Characters in one line of a corpus file (a wide table row fits; a pasted blob does not)."""
+MAX_BATCH = 10_000
+"""Queries in one ``--batch`` input."""
 
 
 def check_query(text: str) -> str:

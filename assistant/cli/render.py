@@ -18,9 +18,10 @@ from rich.table import Table
 
 from assistant.answer.types import Answer, AnswerEvent, DoneEvent, TokenEvent
 from assistant.config import Settings
-from assistant.errors import EXIT_BAD_INPUT, EXIT_OK, LiaisonError
+from assistant.errors import EXIT_BAD_INPUT, EXIT_OK, BadInput, LiaisonError
 from assistant.index.manifest import Manifest
 from assistant.index.sync import Progress, SyncReport
+from assistant.limits import MAX_BATCH, MAX_QUESTION
 from assistant.retrieval.types import Hit, SearchResult
 from assistant.text import printable
 
@@ -202,19 +203,27 @@ def status(settings: Settings, manifest: Manifest, *, as_json: bool) -> None:
 
 
 def run_batch(source: str, one: Callable[[str], dict[str, Any]]) -> int:
-    """One query a line in, one JSON object a line out. A bad line is reported in place
-    (``{"query": ..., "error": ...}``) and the rest still run; the exit code is 2 if any was bad."""
+    """One query a line in, one JSON object a line out. A bad line (not UTF-8, too long, or
+    refused by ``one``) is reported in place (``{"query": ..., "error": ...}``) and the rest
+    still run; the exit code is 2 if any was bad. At most :data:`MAX_BATCH` queries are run."""
     try:
-        stream = sys.stdin if source == "-" else Path(source).open(encoding="utf-8")  # noqa: SIM115
+        stream = sys.stdin.buffer if source == "-" else Path(source).open("rb")  # noqa: SIM115
     except OSError as exc:
         raise LiaisonError(f"cannot read batch file {source}: {exc.strerror}") from None
     code = EXIT_OK
+    count = 0
     with stream:
-        for line in stream:
-            query = line.strip()
-            if not query:
+        for number, raw in enumerate(_lines(stream), start=1):
+            query, problem = _batch_line(raw, number)
+            if not query and not problem:
                 continue
+            count += 1
+            if count > MAX_BATCH:
+                emit_json({"error": f"batch too large: only the first {MAX_BATCH:,} queries run"})
+                return EXIT_BAD_INPUT
             try:
+                if problem:
+                    raise BadInput(problem)
                 emit_json(one(query))
             except LiaisonError as exc:
                 if exc.exit_code != EXIT_BAD_INPUT:
@@ -222,6 +231,37 @@ def run_batch(source: str, one: Callable[[str], dict[str, Any]]) -> int:
                 emit_json({"query": query, "error": exc.one_line()})
                 code = EXIT_BAD_INPUT
     return code
+
+
+_LONGEST = MAX_QUESTION * 4 + 2
+"""Bytes read of one batch line at the most (UTF-8 takes up to four a character)."""
+
+
+def _lines(stream: Any) -> Iterator[bytes]:
+    """The lines of a byte stream, each cut at :data:`_LONGEST` bytes (the rest of an overlong
+    line is read and dropped, never held whole)."""
+    while True:
+        line = stream.readline(_LONGEST)
+        if not line:
+            return
+        if len(line) == _LONGEST and not line.endswith(b"\n"):
+            while True:  # drain the rest of the line
+                rest = stream.readline(_LONGEST)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield line + b"\0overlong"
+            continue
+        yield line
+
+
+def _batch_line(raw: bytes, number: int) -> tuple[str, str | None]:
+    """(the query, or a reason it is refused) for one batch line."""
+    if raw.endswith(b"\0overlong"):
+        return "", f"batch line {number} is too long (over {MAX_QUESTION} characters)"
+    try:
+        return raw.decode("utf-8").strip(), None
+    except UnicodeDecodeError:
+        return "", f"batch line {number} is not UTF-8 text"
 
 
 def _clip(text: str, n: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -62,6 +63,17 @@ class FrontMatter(BaseModel):
     def _id(cls, value: str) -> str:
         if not _ID.match(value):
             raise ValueError(f"id {value!r} must be lower-case letters, digits and '-'")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        hidden = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf")), None)
+        if hidden is not None:
+            raise ValueError(
+                f"the title holds an invisible or control character (U+{ord(hidden):04X}), "
+                "which can disguise it; remove it"
+            )
         return value
 
     @field_validator("kind", mode="before")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from assistant.corpus.document import Document, FrontMatter, Section
@@ -27,6 +26,9 @@ from assistant.corpus.markings import (
 )
 from assistant.corpus.partners import Registry, load_registry
 from assistant.errors import BadInput, invalid
+from assistant.files import TextFileError, read_text_file
+from assistant.limits import MAX_DOCUMENT, MAX_LINE
+from assistant.yamlsafe import YamlProblem, safe_load
 
 PARTNERS_FILE = "partners.yaml"
 
@@ -104,19 +106,22 @@ def _digest(data: bytes) -> str:
 
 def _load_file(path: Path, base: Path, load: CorpusLoad) -> None:
     shown = display_path(path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        load.warnings.append(Problem(shown, 1, "empty file skipped"))
-        return
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        load.problems.append(Problem(shown, line, "text is not UTF-8"))
+        text = read_text_file(path, limit=MAX_DOCUMENT, max_line=MAX_LINE)
+    except TextFileError as exc:
+        load.problems.append(Problem(shown, exc.line, exc.reason))
+        return
+    except OSError as exc:
+        load.problems.append(Problem(shown, 0, f"cannot read: {exc.strerror or exc}"))
+        return
+    if not text.strip():
+        load.warnings.append(Problem(shown, 1, "empty file skipped"))
         return
     source = f"{base.name}/{path.relative_to(base).as_posix()}"
     try:
-        doc, warnings = parse_document(text, path=path, source=source, digest=_digest(raw))
+        doc, warnings = parse_document(
+            text, path=path, source=source, digest=_digest(text.encode("utf-8"))
+        )
     except DocumentError as exc:
         load.problems.append(Problem(shown, exc.line, exc.reason))
         return
@@ -157,12 +162,9 @@ def parse_document(
 def _front_matter(outline: Outline) -> FrontMatter:
     header = outline.front_matter or ""
     try:
-        data = yaml.safe_load(header)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DocumentError(line, f"bad YAML in front matter: {problem}") from None
+        data = safe_load(header)
+    except YamlProblem as exc:  # lines count from the one after the opening '---'
+        raise DocumentError(exc.line + 1, f"bad YAML in front matter: {exc.reason}") from None
     if not isinstance(data, dict):
         raise DocumentError(2, "front matter must be a YAML mapping")
     try:

@@ -12,13 +12,18 @@ line and the reason (:class:`StructureError`), never read one way or the other:
   fence that swallows the rest of the file is the common case);
 * a marked heading inside a list item or a block quote;
 * text that looks like a marked heading but is none (``#(S) Title``, ``\\## (S) Title``);
-* a heading that carries a marking anywhere but at its start.
+* a heading that carries a marking anywhere but at its start;
+* a heading that holds an invisible or control character (a bidi override, a zero-width
+  space): it can disguise a marking or a title.
+
+Markings are looked for in text with its invisible characters removed, as a reader sees it.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +117,13 @@ def read_outline(text: str) -> Outline:
             _check_code(token, lines)
         elif token.type == "heading_open":
             heading = _heading(token, tokens[i + 1])
+            hidden = _hidden(heading.text)
+            if hidden:
+                raise StructureError(
+                    heading.line,
+                    f"the heading holds an invisible or control character (U+{ord(hidden):04X}), "
+                    "which can disguise a marking or a title; remove it",
+                )
             if containers:
                 if _HAS_MARKING.search(heading.text):
                     raise StructureError(
@@ -168,10 +180,23 @@ def _check_code(token: Token, lines: tuple[str, ...]) -> None:
 
 def _looks_marked(lines: tuple[str, ...], n: int) -> bool:
     """Line ``n`` reads as a marked heading: ATX-like, or a marking over a setext underline."""
-    if _MARKED_HEADING_LINE.match(lines[n]):
+    line = _visible(lines[n])
+    if _MARKED_HEADING_LINE.match(line):
         return True
     following = lines[n + 1] if n + 1 < len(lines) else ""
-    return bool(_OPENS_WITH_MARKING.match(lines[n].strip()) and _SETEXT_UNDERLINE.match(following))
+    return bool(_OPENS_WITH_MARKING.match(line.strip()) and _SETEXT_UNDERLINE.match(following))
+
+
+def _hidden(text: str) -> str | None:
+    """The first invisible or control character in ``text`` (tabs aside), if any."""
+    return next((c for c in text if c != "\t" and unicodedata.category(c) in ("Cc", "Cf")), None)
+
+
+def _visible(text: str) -> str:
+    """``text`` as a reader sees it: invisible format and control characters removed."""
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c == "\t")
 
 
 def _fence_closed(token: Token, lines: tuple[str, ...]) -> bool:
@@ -191,12 +216,12 @@ def _check_paragraph(
     assert token.map is not None
     start, end = token.map
     for n in range(start, end):
-        if _MARKED_HEADING_LINE.match(lines[n]):
+        if _MARKED_HEADING_LINE.match(_visible(lines[n])):
             raise StructureError(
                 n + 1,
                 "this line looks like a marked heading but is not one (CommonMark needs '#' "
                 "at the start of the line and a space after it)",
             )
-    first = inline.content.lstrip()
+    first = _visible(inline.content).lstrip()
     if _OPENS_WITH_MARKING.match(first):
         openings.append(Opening(start + 1, first.splitlines()[0]))

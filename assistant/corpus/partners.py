@@ -6,12 +6,14 @@ import re
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.corpus.markings import Level, partner_code
 from assistant.errors import BadInput, invalid
+from assistant.files import TextFileError, read_text_file
+from assistant.limits import MAX_DATA_FILE
 from assistant.text import fold_chars
+from assistant.yamlsafe import YamlProblem, safe_load
 
 
 class Interpreter(StrEnum):
@@ -137,13 +139,13 @@ def _names(partner: Partner) -> list[str]:
 def load_registry(path: Path) -> Registry:
     """Read ``partners.yaml``. Raises :class:`BadInput` with the file and reason when broken."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(read_text_file(path, limit=MAX_DATA_FILE))
     except FileNotFoundError:
         raise BadInput(f"{path}: partners.yaml not found", "every corpus needs one") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f"{path}:{line + 1}" if line is not None else str(path)
-        raise BadInput(f"{where}: cannot read partners.yaml: {exc}") from None
+    except TextFileError as exc:
+        raise BadInput(f"{path}:{exc.line}: cannot read partners.yaml: {exc.reason}") from None
+    except YamlProblem as exc:
+        raise BadInput(f"{path}:{exc.line}: cannot read partners.yaml: {exc.reason}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("partners"), dict):
         raise BadInput(f"{path}: expected a top-level 'partners:' mapping")
     partners: dict[str, Partner] = {}

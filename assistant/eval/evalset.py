@@ -106,16 +106,14 @@ def parse_threshold_key(key: str) -> tuple[Mode | None, str]:
 
 def load_set(path: Path) -> EvalSet:
     """Read and validate an evaluation set; any problem is :class:`BadInput` naming the file."""
-    import yaml
+    from assistant.yamlsafe import YamlProblem, safe_load
 
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BadInput(f"cannot read evaluation set {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise BadInput(f"{path}{where}: not valid YAML") from None
+    except YamlProblem as exc:
+        raise BadInput(f"{path} line {exc.line}: not valid YAML ({exc.reason})") from None
     try:
         return EvalSet.model_validate(raw)
     except ValidationError as exc:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from assistant.errors import BadInput, invalid
 from assistant.language.termbase import Concept, Termbase
 from assistant.language.termfile import TermbaseError
+from assistant.limits import MAX_DATA_FILE
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -104,6 +105,11 @@ def _xml_id(concept_id: str) -> str:
 def read_tbx(path: Path) -> TbxImport:
     """Read a TBX file (TBX-Basic v3, or v2 ``martif``). Raises BadInput with path and line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_DATA_FILE:
+            raise TermbaseError(
+                path, 1, f"file too large ({size:,} bytes; the limit is {MAX_DATA_FILE:,})"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -16,11 +16,13 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.errors import BadInput, NotFound, invalid
+from assistant.files import TextFileError, read_text_file
 from assistant.language.termbase import Concept, Termbase
+from assistant.limits import MAX_DATA_FILE, MAX_LINE
+from assistant.yamlsafe import LOADER, YamlProblem, safe_load
 
 TERMBASE_FILE = "termbase.yaml"
 _PARTNERS_FILE = "partners.yaml"
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # -- reading termbase.yaml, every error with its line ---------------------------------------
@@ -39,12 +41,11 @@ class TermbaseError(BadInput):
 def load_termbase(path: Path) -> Termbase:
     """Read ``termbase.yaml``. Raises :class:`TermbaseError` (a BadInput) with path and line."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_text_file(path, limit=MAX_DATA_FILE, max_line=MAX_LINE)
     except FileNotFoundError:
         raise NotFound(f"{path}: termbase not found") from None
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise TermbaseError(path, line, "text is not UTF-8") from None
+    except TextFileError as exc:
+        raise TermbaseError(path, exc.line, exc.reason) from None
     except OSError as exc:
         raise TermbaseError(path, 0, f"cannot read: {exc.strerror or exc}") from None
     return parse_termbase(text.lstrip("\ufeff"), source=str(path))
@@ -53,15 +54,9 @@ def load_termbase(path: Path) -> Termbase:
 def parse_termbase(text: str, *, source: str = TERMBASE_FILE) -> Termbase:
     """Parse termbase YAML; every error names the line of the offending node."""
     try:
-        data = yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and where is not None and where.line + 1 != line:
-            problem += f" ({context.removeprefix('while parsing ')} from line {where.line + 1})"
-        raise TermbaseError(source, line, f"bad YAML: {problem}") from None
+        data = safe_load(text)
+    except YamlProblem as exc:
+        raise TermbaseError(source, exc.line, f"bad YAML: {exc.reason}") from None
     if data is None:
         return Termbase((), source=source)
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), list | None):
@@ -73,7 +68,7 @@ def parse_termbase(text: str, *, source: str = TERMBASE_FILE) -> Termbase:
     def node_of(i: int) -> yaml.Node | None:
         # The node tree is only needed to name a line, so it is built on the first error.
         if not nodes:
-            nodes.append(yaml.compose(text, Loader=_LOADER))
+            nodes.append(yaml.compose(text, Loader=LOADER))
         return _node_at(nodes[0], ["concepts", i])
 
     for i, raw in enumerate(data.get("concepts") or []):
