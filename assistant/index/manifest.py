@@ -72,7 +72,9 @@ def check_compatible(manifest: Manifest, model: str, chunker: str, schema: int) 
         return
     wanted = {"model": model, "chunker": chunker, "schema": schema}
     differ = [
-        f"{key} {stored.get(key)!r} (this configuration: {value!r})"
+        f"{key} {stored[key]!r} (this configuration: {value!r})"
+        if key in stored
+        else f"{key} (none recorded; this configuration: {value!r})"
         for key, value in wanted.items()
         if stored.get(key) != value
     ]
