@@ -197,6 +197,16 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_CLAIMED_MARKING = re.compile(r"^\s*\(\s*(?:TS|[URCS])\s*(?://[^)]*)?\)\s*", re.IGNORECASE)
+
+
+def strip_marking(sentence: str) -> str:
+    """A quoted sentence without a portion marking its own text claims (``(U) The...``):
+    what an answer shows as a passage's marking comes from the passage's handling, never from
+    what the passage says of itself."""
+    return _CLAIMED_MARKING.sub("", sentence, count=1)
+
+
 # -- tokens -----------------------------------------------------------------------------------
 _TOKEN = re.compile(r"[a-z0-9]+(?:[+'][a-z0-9]+)*")
 

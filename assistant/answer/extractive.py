@@ -12,7 +12,7 @@ from assistant.answer.types import Answer
 from assistant.corpus.chunking import context_text
 from assistant.index.embedder import Embedder
 from assistant.retrieval.types import Hit, SearchResult
-from assistant.text import sentences, tokenize
+from assistant.text import sentences, strip_marking, tokenize
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
 EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)
@@ -101,7 +101,7 @@ class ExtractiveAnswerer:
         qtokens = set(tokenize(question))
         texts: list[tuple[int, int, str]] = []
         for i, hit in enumerate(hits):
-            for j, sentence in enumerate(sentences(hit.text)):
+            for j, sentence in enumerate(strip_marking(s) for s in sentences(hit.text)):
                 if len(sentence) >= 25 and not sentence.startswith("|"):
                     texts.append((i, j, sentence))
         if not texts:

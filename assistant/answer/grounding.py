@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.text import CITATION, citation_numbers, split_sentences
+from assistant.text import CITATION, citation_numbers, split_sentences, strip_marking
 
 UNVERIFIED = "[unverified]"
 
@@ -60,7 +60,7 @@ def ground(text: str, n_passages: int, *, ungrounded: Ungrounded = "drop") -> Gr
         for piece in split_sentences(body):
             # A citation goes after what it supports: a leading "[2] ..." (the model echoing a
             # passage header) supports nothing.
-            sentence = _LEADING_CITATIONS.sub("", piece)
+            sentence = strip_marking(_LEADING_CITATIONS.sub("", piece))
             if not re.search(r"\w", CITATION.sub("", sentence)):
                 continue  # a stray citation or punctuation with no words
             cited = [n for m in CITATION.finditer(sentence) for n in citation_numbers(m.group(1))]

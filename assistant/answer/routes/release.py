@@ -31,7 +31,7 @@ from assistant.policy.gate import Audience, admit
 from assistant.policy.questions import ReleaseQuestion, parse_release_question
 from assistant.policy.rules import Outcome
 from assistant.retrieval.types import Filters, Hit, Withheld
-from assistant.text import sentences
+from assistant.text import sentences, strip_marking
 
 MAX_DOCUMENTS = 8
 DOCTRINE = (
@@ -127,7 +127,7 @@ class _Doctrine:
         hit = self._find(query, prefer, section) if self.available and query else None
         if hit is None:
             return ""
-        first = (sentences(hit.text) or [hit.text])[0].strip().rstrip(".;:")
+        first = strip_marking((sentences(hit.text) or [hit.text])[0]).strip().rstrip(".;:")
         if hit not in self.hits:
             self.hits.append(hit)
         return f"{label}. {first} [{self.hits.index(hit) + 1}]."
