@@ -139,7 +139,9 @@ class ChatScreen(Screen[None]):
                 yield event
 
         try:
-            events = self.assistant.ask_stream(question.text, audience=question.audience)
+            events = self.assistant.ask_stream(
+                question.text, audience=question.audience, command="chat"
+            )
             answer = final_answer(relay(events))
         except LiaisonError as exc:
             self.post_message(AskFailed(question.exchange_id, exc.one_line(), exc.title))
