@@ -162,3 +162,56 @@ def test_documents_that_repeat_themselves_ingest_into_chroma(
     from assistant.index.store import open_store
 
     assert open_store(settings.store_location()).count() == report.chunks
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"model": "another-model"}, "model 'another-model'"),
+        ({"chunker": "1"}, "chunker '1'"),
+        ({"schema": 1}, "schema 1"),
+    ],
+)
+def test_a_store_built_otherwise_is_refused_before_any_query(
+    tmp_path: Path, corpus: Path, change: dict[str, object], said: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli.app import app
+    from assistant.errors import StoreError
+    from assistant.index.manifest import save_manifest
+    from assistant.service import Assistant
+
+    settings = _settings(tmp_path, corpus)
+    store = MemoryStore()
+    sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    manifest = load_manifest(settings.store_location())
+    manifest.signature.update(change)
+    save_manifest(settings.store_location(), manifest)
+    assistant = Assistant(settings, store=store, embedder=FakeEmbedder())  # type: ignore[arg-type]
+    with pytest.raises(StoreError) as caught:
+        assistant.search("text of a")
+    assert said in caught.value.message and caught.value.hint == "run: liaison ingest --rebuild"
+    result = CliRunner().invoke(
+        app, ["search", "text", "--store", settings.store_location()], env={"LIAISON_MODEL": "fake"}
+    )
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "liaison ingest --rebuild" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_store_of_another_dimension_is_refused(tmp_path: Path, corpus: Path) -> None:
+    from assistant.errors import StoreError
+    from assistant.service import Assistant
+
+    settings = _settings(tmp_path, corpus)
+    store = MemoryStore()
+    sync(settings, embedder=FakeEmbedder(), store=store)  # type: ignore[arg-type]
+    assert load_manifest(settings.store_location()).dimension == 64
+
+    class Wider(FakeEmbedder):
+        @property
+        def dimension(self) -> int:
+            return 384
+
+    with pytest.raises(StoreError, match="64-dimensional vectors and the model makes 384"):
+        Assistant(settings, store=store, embedder=Wider()).search("text")  # type: ignore[arg-type]
