@@ -14,11 +14,13 @@ from typing import NoReturn
 import typer
 from typer.core import TyperGroup
 
-from assistant.cli import ask, audit, chat, check, doctor, ingest, search, status, term
+from assistant.cli import ask, audit, chat, check, doctor, ingest, ledger, search, status, term
 from assistant.cli import eval as eval_command
 from assistant.errors import EXIT_RUNTIME, LiaisonError
 
-COMMANDS = (ingest, search, ask, check, term, status, chat, eval_command, audit, doctor)
+COMMANDS = (
+    ingest, search, ask, check, term, ledger, status, chat, eval_command, audit, doctor,
+)  # fmt: skip
 
 
 class _Group(TyperGroup):

@@ -1,4 +1,4 @@
-"""The store's copy of the termbase: taken at sync, read by ``liaison term`` and expansion.
+"""The store's copies of the termbase and the exchange ledger, taken at sync.
 
 ``termbase.yaml`` is read by :mod:`assistant.language.termfile`; here it is kept beside the
 manifest as JSON, so that the store alone answers term look-ups, without the corpus and
@@ -8,10 +8,13 @@ without the model or Chroma.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant.corpus.ledger import Ledger, find_ledger, load_ledger
+from assistant.corpus.partners import Registry
 from assistant.errors import BadInput, NotFound
 from assistant.files import write_atomic
 from assistant.index.manifest import state_dir
@@ -74,3 +77,35 @@ def open_termbase(
     raise NotFound(
         f"the store at {location} has no termbase", "run: liaison ingest, or give --corpus DIR"
     )
+
+
+LEDGER_SNAPSHOT = "ledger.json"
+
+
+def save_ledger_snapshot(
+    location: str, roots: list[Path], registry: Registry | None, documents: Iterable[str]
+) -> None:
+    """Copy the corpus's exchange ledger into the store (called by sync). A broken ledger
+    raises :class:`LedgerError` (every bad row with its line) and leaves the previous
+    snapshot in place; a corpus root without a ledger removes it."""
+    path, corpus_root = find_ledger(roots)
+    target = state_dir(location) / LEDGER_SNAPSHOT
+    if path is None:
+        if corpus_root is not None:
+            target.unlink(missing_ok=True)
+        return
+    text = load_ledger(path, registry, documents).model_dump_json(indent=1)
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return
+    write_atomic(target, text)
+
+
+def load_ledger_snapshot(location: str) -> Ledger | None:
+    """The ledger the store was last synced with, or None (none, or unreadable)."""
+    path = state_dir(location) / LEDGER_SNAPSHOT
+    if not path.is_file():
+        return None
+    try:
+        return Ledger.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, ValidationError):
+        return None

@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.corpus.catalogue import DocEntry, Portion
 from assistant.corpus.chunking import CHUNKER_VERSION, chunk_document
 from assistant.corpus.document import Document
+from assistant.corpus.ledger import LedgerError
 from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_path, load_corpus
 from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput, StoreError
@@ -33,7 +34,7 @@ from assistant.index.manifest import (
     state_dir,
     write_journal,
 )
-from assistant.index.snapshot import save_termbase_snapshot
+from assistant.index.snapshot import save_ledger_snapshot, save_termbase_snapshot
 from assistant.index.store import open_store
 from assistant.index.types import VectorStore
 from assistant.language.termfile import TermbaseError
@@ -162,6 +163,11 @@ def _sync(
         save_termbase_snapshot(location, roots)
     except TermbaseError as exc:
         report.rejected.append(Problem(display_path(Path(exc.path)), exc.line, exc.reason))
+    try:
+        save_ledger_snapshot(location, roots, manifest.registry(), manifest.documents)
+    except LedgerError as exc:
+        shown = display_path(Path(exc.path))
+        report.rejected += [Problem(shown, line, reason) for line, reason in exc.problems]
     report.documents = len(manifest.documents)
     report.chunks = manifest.chunk_count
     return report
