@@ -3,8 +3,9 @@ answerer together. The CLI and the UI both use it; nothing is built at import.""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from assistant.answer.flow import answer_events
 from assistant.answer.llm import make_answerer
@@ -12,11 +13,14 @@ from assistant.answer.routes.base import Route
 from assistant.answer.routes.language import language_route
 from assistant.answer.routes.release import route as release_route
 from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent, final_answer
-from assistant.audit.entries import for_answer, for_search
+from assistant.audit.entries import for_answer, for_brief, for_search
 from assistant.audit.factory import open_audit
 from assistant.audit.log import AuditLog
+from assistant.brief.build import build_brief
+from assistant.brief.model import Brief
 from assistant.config import Settings, load_settings
 from assistant.corpus.chunking import CHUNKER_VERSION
+from assistant.corpus.ledger import Ledger
 from assistant.corpus.partners import Registry
 from assistant.index.embedder import Embedder
 from assistant.index.manifest import (
@@ -26,7 +30,7 @@ from assistant.index.manifest import (
     load_manifest,
     published_chunks,
 )
-from assistant.index.snapshot import load_termbase_snapshot
+from assistant.index.snapshot import load_ledger_snapshot, load_termbase_snapshot
 from assistant.index.store import open_store
 from assistant.index.sync import SCHEMA_VERSION
 from assistant.index.types import VectorStore
@@ -199,6 +203,34 @@ class Assistant:
             if isinstance(event, DoneEvent) and self.audit is not None:
                 self.audit.append(for_answer(event.answer, audience, command))
             yield event
+
+    @property
+    def ledger(self) -> Ledger | None:
+        """The exchange ledger taken at the last sync (None if the corpus has none)."""
+        return load_ledger_snapshot(self.location)
+
+    def brief(
+        self,
+        partner: str,
+        *,
+        topics: Iterable[str] = (),
+        meeting: dt.date | None = None,
+        fmt: str = "md",
+    ) -> Brief:
+        """A meeting brief for ``partner``, the release rules applied as of ``meeting``; it
+        is written to the audit log before it is returned."""
+        built = build_brief(
+            self,
+            partner,
+            meeting=meeting or self.settings.rules_date(),
+            clearance=self.settings.clearance,
+            topics=topics,
+            ledger=self.ledger,
+            prepared=self.settings.rules_date(),
+        )
+        if self.audit is not None:
+            self.audit.append(for_brief(built, self.settings.clearance.value, fmt))
+        return built
 
     def answerer(self, audience: Audience | None = None) -> Answerer:
         """Extractive by default; a language model when configured (gated again inside)."""

@@ -14,12 +14,24 @@ from typing import NoReturn
 import typer
 from typer.core import TyperGroup
 
-from assistant.cli import ask, audit, chat, check, doctor, ingest, ledger, search, status, term
+from assistant.cli import (
+    ask,
+    audit,
+    brief,
+    chat,
+    check,
+    doctor,
+    ingest,
+    ledger,
+    search,
+    status,
+    term,
+)
 from assistant.cli import eval as eval_command
 from assistant.errors import EXIT_RUNTIME, LiaisonError
 
 COMMANDS = (
-    ingest, search, ask, check, term, ledger, status, chat, eval_command, audit, doctor,
+    ingest, search, ask, check, brief, term, ledger, status, chat, eval_command, audit, doctor,
 )  # fmt: skip
 
 

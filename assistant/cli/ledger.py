@@ -5,7 +5,6 @@ It reads the store's copy of the ledger only: no model, no vector store.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from typing import Annotated
@@ -26,6 +25,7 @@ def ledger(
     as_json: JsonOpt = False,
 ) -> None:
     """The exchange balance with a partner: given, received, by quarter, the trend."""
+    from assistant.cli.query import parse_date
     from assistant.cli.query import settings as load_settings
     from assistant.corpus.ledger import balance
     from assistant.errors import NotFound
@@ -49,15 +49,6 @@ def ledger(
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
     show(result, book.of(code))
-
-
-def parse_date(value: str) -> dt.date:
-    from assistant.errors import BadInput
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"invalid date {value!r}", "use an ISO date, e.g. 2026-12-15") from None
 
 
 def show(result, rows) -> None:  # type: ignore[no-untyped-def]

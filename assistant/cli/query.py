@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -55,3 +56,12 @@ def single_or_batch(
     if text is None:
         raise BadInput(f"missing argument {name}", "or give --batch FILE")
     return text
+
+
+def parse_date(value: str) -> dt.date:
+    from assistant.errors import BadInput
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"invalid date {value!r}", "use an ISO date, e.g. 2026-12-15") from None

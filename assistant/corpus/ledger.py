@@ -254,13 +254,17 @@ class Balance:
             return "no exchanges in the last four quarters"
         if g0 + r0 == 0:
             return "exchanges began within the last four quarters"
-        gap_now, gap_then = abs(g1 - r1), abs(g0 - r0)
-        if gap_now < gap_then:
+        if r1 == r0 == 0:
+            return "still nothing received from the partner"
+        if g1 == g0 == 0:
+            return "still nothing given to the partner"
+        tilt_now, tilt_then = abs(g1 / (g1 + r1) - 0.5), abs(g0 / (g0 + r0) - 0.5)
+        if abs(tilt_now - tilt_then) < 0.05:
+            return "as balanced as in the four quarters before"
+        if tilt_now < tilt_then:
             return "more balanced than in the four quarters before"
-        if gap_now > gap_then:
-            side = "the Service giving more" if g1 > r1 else "the partner giving more"
-            return f"less balanced than in the four quarters before, with {side}"
-        return "as balanced as in the four quarters before"
+        side = "the Service giving more" if g1 > r1 else "the partner giving more"
+        return f"less balanced than in the four quarters before, with {side}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
