@@ -165,7 +165,7 @@ def _current_level(passages: list[Hit]) -> tuple[str, Hit, str] | None:
     """The highest rung a present-tense sentence of the profile places the partner on."""
     best: tuple[int, str, Hit, str] | None = None
     for hit in passages:
-        for sentence in _sentences(hit):
+        for sentence in quotable(hit):
             if not _CURRENT.search(sentence):
                 continue
             for rank, (name, pattern) in enumerate(LADDER):
@@ -180,7 +180,7 @@ def _history(passages: list[Hit], exclude: str, n: int = 3) -> list[tuple[Hit, s
     for i, hit in enumerate(passages):
         if "history" not in hit.section.lower() and "level" not in hit.section.lower():
             continue
-        for sentence in _sentences(hit):
+        for sentence in quotable(hit):
             years = [int(m.group(0)) for m in _YEAR.finditer(sentence)]
             if years and sentence != exclude:
                 dated.append((max(years), i, hit, sentence))
@@ -204,11 +204,11 @@ def etiquette(ctx: Context, section: Section) -> None:
     particulars = [h for h in ctx.profile() if "etiquette" in h.section.lower()]
     used: set[str] = set()
     for label, query in ETIQUETTE:
-        own = _best(particulars, query, minimum=_PARTICULAR, skip=used)
+        own = best_sentence(particulars, query, minimum=_PARTICULAR, skip=used)
         if own is not None:
             used.add(own[1])
             section.paragraphs.append(ctx.quote([own], f"{label}, {ctx.code} particular"))
-        general = _best(ctx.search(query, k=4, filters=Filters(kind="etiquette")), query)
+        general = best_sentence(ctx.search(query, k=4, filters=Filters(kind="etiquette")), query)
         if general is not None:
             quoted = [general, *_figures(general, limit=2)]
             section.paragraphs.append(ctx.quote(quoted, f"{label}, the rule"))
@@ -246,7 +246,7 @@ def _mode(ctx: Context) -> tuple[Hit, str] | None:
     plan = [h for h in ctx.profile() if "language" in h.section.lower()]
     for hits in (plan, ctx.search("interpreting mode consecutive simultaneous", k=4)):
         for hit in hits:
-            for sentence in _sentences(hit):
+            for sentence in quotable(hit):
                 if _MODE.search(sentence):
                     return hit, sentence
     return None
@@ -281,16 +281,16 @@ def _figures(chosen: tuple[Hit, str], limit: int) -> list[tuple[Hit, str]]:
     hit, sentence = chosen
     if _FIGURE.search(sentence):
         return []
-    rest = _sentences(hit)
+    rest = quotable(hit)
     after = rest[rest.index(sentence) + 1 :] if sentence in rest else []
     return [(hit, s) for s in after if _FIGURE.search(s)][:limit]
 
 
-def _sentences(hit: Hit) -> list[str]:
+def quotable(hit: Hit) -> list[str]:
     return [strip_marking(s) for s in sentences(hit.text) if len(s) >= 20 and "|" not in s]
 
 
-def _best(
+def best_sentence(
     hits: Iterable[Hit], query: str, *, minimum: float = 0.0, skip: set[str] | None = None
 ) -> tuple[Hit, str] | None:
     """The sentence among ``hits`` sharing most of ``query``'s words, earliest on ties (none:
@@ -298,7 +298,7 @@ def _best(
     scored = [
         (word_share(query, s), -i, -j, h, s)
         for i, h in enumerate(hits)
-        for j, s in enumerate(_sentences(h))
+        for j, s in enumerate(quotable(h))
         if not skip or s not in skip
     ]
     scored = [x for x in scored if x[0] > minimum]

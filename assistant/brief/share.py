@@ -7,7 +7,7 @@ for P is NEEDS_CONSENT, with the action to take; a DENY document is never named.
 
 from __future__ import annotations
 
-from assistant.brief.build import FACT, Context, _best
+from assistant.brief.build import FACT, Context, best_sentence, quotable
 from assistant.brief.model import Paragraph, Section, WithheldItem
 from assistant.corpus.catalogue import DocEntry
 from assistant.corpus.ledger import Balance, balance
@@ -37,7 +37,9 @@ def shareable(ctx: Context, section: Section) -> list[dict[str, str]]:
                 manifest, doc_id, ctx.code, ctx.audience.today, clearance=ctx.audience.clearance
             )
             passages = ctx.knowledge.retriever.passages([doc_id], ctx.audience)
-            best = _best(passages, topic.replace("-", " ") + " " + entry.title)
+            best = best_sentence(passages, topic.replace("-", " ")) or next(
+                ((h, s) for h in passages for s in quotable(h)), None
+            )
             if best is None:
                 continue  # nothing of it may be shown to P
             seen.add(doc_id)
@@ -118,7 +120,7 @@ def _consent_procedure(ctx: Context) -> tuple[Hit, str] | None:
         for h in ctx.search("request the originator's consent through the liaison channel", k=6)
         if h.doc_id == CONSENT_PROCEDURE
     ]
-    return _best(hits, "request consent originator liaison channel")
+    return best_sentence(hits, "request consent originator liaison channel")
 
 
 def _at_least(handling, ctx: Context):  # type: ignore[no-untyped-def]
@@ -149,7 +151,9 @@ def reciprocity(ctx: Context, section: Section) -> Balance | None:
         handling = _at_least(book.handling, ctx)
         section.paragraphs.append(Paragraph(text, handling, "Ledger"))
     words = [h for h in ctx.profile() if "reciprocity" in h.section.lower()]
-    said = _best(words, "ledger balanced reciprocity gives receives")
+    said = best_sentence(
+        words, "balanced tilts ahead one-sided lopsided reciprocates committed plans"
+    )
     if said is not None:
         section.paragraphs.append(ctx.quote([said], "As recorded"))
     if not section.paragraphs:
