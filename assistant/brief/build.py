@@ -162,16 +162,24 @@ def glance(ctx: Context, section: Section) -> None:
 
 
 def _current_level(passages: list[Hit]) -> tuple[str, Hit, str] | None:
-    """The highest rung a present-tense sentence of the profile places the partner on."""
-    best: tuple[int, str, Hit, str] | None = None
+    """The rung the profile says the partner is on now: in the last present-tense sentence
+    (document order: profiles tell the history forwards) that names a rung, the rung named
+    nearest after its tense cue ("has been at", "remains classed as", "since")."""
+    found: tuple[str, Hit, str] | None = None
     for hit in passages:
         for sentence in quotable(hit):
-            if not _CURRENT.search(sentence):
+            cues = [m.end() for m in _CURRENT.finditer(sentence)]
+            if not cues:
                 continue
-            for rank, (name, pattern) in enumerate(LADDER):
-                if re.search(pattern, sentence, re.I) and (best is None or rank > best[0]):
-                    best = (rank, name, hit, sentence)
-    return None if best is None else best[1:]
+            named = [
+                (m.start(), name)
+                for name, pattern in LADDER
+                for m in re.finditer(pattern, sentence, re.I)
+            ]
+            after = [(start - cue, name) for start, name in named for cue in cues if start >= cue]
+            if after:
+                found = (min(after)[1], hit, sentence)
+    return found
 
 
 def _history(passages: list[Hit], exclude: str, n: int = 3) -> list[tuple[Hit, str]]:
@@ -233,7 +241,7 @@ def language(ctx: Context, section: Section) -> None:
     }[plan.interpreter.value]
     section.paragraphs.append(Paragraph(f"{working}.", FACT, "Working language"))
     section.paragraphs.append(Paragraph(f"{need.capitalize()}. {plan.advice}", FACT, "Interpreter"))
-    mode = _mode(ctx)
+    mode = _mode(ctx) if plan.interpreter.value != "not-needed" else None
     if mode is not None:
         section.paragraphs.append(ctx.quote([mode], "Interpreting mode"))
     terms = _key_terms(ctx, plan.languages)
