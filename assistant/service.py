@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator
 
+from assistant import identity, paths
 from assistant.answer.flow import answer_events
 from assistant.answer.llm import make_answerer
 from assistant.answer.routes.base import Route
@@ -37,6 +38,10 @@ from assistant.index.types import VectorStore
 from assistant.language.expansion import Expansion
 from assistant.language.termbase import Termbase
 from assistant.limits import check_query
+from assistant.onboarding.curriculum import Curriculum
+from assistant.onboarding.progress import FILE as PROGRESS_FILE
+from assistant.onboarding.progress import Progress
+from assistant.onboarding.session import Onboarding
 from assistant.policy.gate import Audience
 from assistant.retrieval.hybrid import Retriever
 from assistant.retrieval.multilingual import search_any_language
@@ -231,6 +236,13 @@ class Assistant:
         if self.audit is not None:
             self.audit.append(for_brief(built, self.settings.clearance.value, fmt))
         return built
+
+    def onboarding(self, user: str | None = None) -> Onboarding:
+        """The curriculum for ``user`` (default: the OS user), with progress saved in the data
+        directory and quiz results written to the audit log."""
+        curriculum = Curriculum(self, self.settings.clearance)
+        progress = Progress(paths.data_dir() / PROGRESS_FILE)
+        return Onboarding(curriculum, progress, user or identity.user(), self.audit)
 
     def answerer(self, audience: Audience | None = None) -> Answerer:
         """Extractive by default; a language model when configured (gated again inside)."""

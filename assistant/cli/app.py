@@ -23,6 +23,7 @@ from assistant.cli import (
     doctor,
     ingest,
     ledger,
+    onboard,
     search,
     status,
     term,
@@ -31,7 +32,8 @@ from assistant.cli import eval as eval_command
 from assistant.errors import EXIT_RUNTIME, LiaisonError
 
 COMMANDS = (
-    ingest, search, ask, check, brief, term, ledger, status, chat, eval_command, audit, doctor,
+    ingest, search, ask, check, brief, onboard, term, ledger, status, chat, eval_command, audit,
+    doctor,
 )  # fmt: skip
 
 
