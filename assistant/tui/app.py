@@ -19,6 +19,8 @@ from assistant.service import Assistant
 from assistant.tui.commands import TermCommands
 from assistant.tui.messages import TermChoices, TermFailed, TermFound, TermRequested
 from assistant.tui.screens import ChatScreen
+from assistant.tui.screens.brief import BriefScreen
+from assistant.tui.screens.onboarding import OnboardingScreen
 from assistant.tui.screens.term import TermPrompt, TermScreen
 
 
@@ -45,10 +47,28 @@ class LiaisonApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
+            "Meeting brief…",
+            "Build a brief for a meeting with a partner: preview, banner, withheld, save",
+            self.action_brief,
+        )
+        yield SystemCommand(
+            "Onboarding…",
+            "The onboarding curriculum: the lesson where you stopped, then its quiz",
+            self.action_onboarding,
+        )
+        yield SystemCommand(
             "Look up term…",
             "A term of the termbase in any language; TERM -> LANG puts a language first (ctrl+t)",
             self.action_term_input,
         )
+
+    def action_brief(self) -> None:
+        if not isinstance(self.screen, BriefScreen):
+            self.push_screen(BriefScreen(self.assistant, self.audience))
+
+    def action_onboarding(self) -> None:
+        if not isinstance(self.screen, OnboardingScreen):
+            self.push_screen(OnboardingScreen(self.assistant))
 
     # -- term look-up ------------------------------------------------------------------
     def action_term_input(self) -> None:

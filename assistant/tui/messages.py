@@ -6,8 +6,11 @@ from __future__ import annotations
 from textual.message import Message
 
 from assistant.answer.types import Answer
+from assistant.brief.model import Brief
 from assistant.language.termbase import Lookup, TermMatch
 from assistant.language.termsearch import TermContext
+from assistant.onboarding.curriculum import LessonView
+from assistant.onboarding.session import Onboarding, Outcome
 
 
 class AssistantReady(Message):
@@ -103,6 +106,51 @@ class TermChoices(Message):
 class TermFailed(Message):
     """Nothing found, a bad language, or no termbase: one line for a notification."""
 
+    def __init__(self, message: str, title: str) -> None:
+        super().__init__()
+        self.message = message
+        self.title = title
+
+
+class BriefBuilt(Message):
+    def __init__(self, brief: Brief, markdown: str) -> None:
+        super().__init__()
+        self.brief = brief
+        self.markdown = markdown
+
+
+class BriefFailed(Message):
+    def __init__(self, message: str, title: str) -> None:
+        super().__init__()
+        self.message = message
+        self.title = title
+
+
+class BriefSaved(Message):
+    def __init__(self, path: str, banner: str) -> None:
+        super().__init__()
+        self.path = path
+        self.banner = banner
+
+
+class LessonShown(Message):
+    """A lesson to show, with the session it belongs to and how many lessons are done."""
+
+    def __init__(self, session: Onboarding, view: LessonView, done: int) -> None:
+        super().__init__()
+        self.session = session
+        self.view = view
+        self.done = done
+
+
+class QuizMarked(Message):
+    def __init__(self, outcome: Outcome, done: int) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.done = done
+
+
+class OnboardingFailed(Message):
     def __init__(self, message: str, title: str) -> None:
         super().__init__()
         self.message = message

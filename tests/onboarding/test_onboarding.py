@@ -52,7 +52,7 @@ DOCS = {
     "l3.md": _lesson(3, QUIZ_2.replace("source: ladder", "source: lesson-1", 1)),
     "ladder.md": (
         "id: ladder\ntitle: Levels of cooperation\nkind: doctrine\nreviewed: 2026-05-01\n"
-        "handling: {classification: U, originator: OWN}\n",
+        "handling: {classification: S, originator: OWN}\n",
         "## Level zero\n\nLevel zero of cooperation is the protocol level, where senior "
         "officials meet.\n\n## Joint operations\n\nThe Service's leadership decides whether the "
         "Service takes part in a joint operation.\n\n"
@@ -64,9 +64,6 @@ DOCS = {
 @pytest.fixture
 def setup(tmp_path: Path) -> dict:  # type: ignore[type-arg]
     corpus = make_corpus(tmp_path / "corpus", DOCS)
-    (corpus / "ladder.md").write_text(
-        (corpus / "ladder.md").read_text().replace("classification: U,", "classification: S,")
-    )
     settings = Settings(store=str(tmp_path / "store"), today="2026-12-01")
     store, embedder = MemoryStore(), FakeEmbedder()
     report = sync(settings, [corpus], store=store, embedder=embedder)
