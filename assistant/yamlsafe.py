@@ -17,6 +17,19 @@ MAX_DEPTH = 32
 """Nesting of mappings and lists; the corpus formats need four or five."""
 LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _TextDates(LOADER):  # type: ignore[valid-type, misc]
+    """The safe loader, leaving dates as text."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in rules if tag != _TIMESTAMP]
+    for key, rules in LOADER.yaml_implicit_resolvers.items()
+}
+_TEXT_DATES: type[yaml.SafeLoader] = _TextDates
+
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -30,8 +43,9 @@ class YamlProblem(ValueError):
         self.reason = reason
 
 
-def safe_load(text: str) -> Any:
-    """The data in ``text``. Raises :class:`YamlProblem` for bad YAML, aliases, deep nesting."""
+def safe_load(text: str, *, dates: bool = True) -> Any:
+    """The data in ``text``. Raises :class:`YamlProblem` for bad YAML, aliases, deep nesting.
+    With ``dates=False`` dates stay text, for a schema to check row by row (the ledger)."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=LOADER):
@@ -45,7 +59,8 @@ def safe_load(text: str) -> Any:
                     )
             elif isinstance(event, _CLOSE):
                 depth -= 1
-        return yaml.load(text, Loader=LOADER)
+        loader = LOADER if dates else _TEXT_DATES
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -54,8 +69,24 @@ def safe_load(text: str) -> Any:
         if context and where is not None and where.line + 1 != line:
             problem += f" ({context.removeprefix('while parsing ')} from line {where.line + 1})"
         raise YamlProblem(line, problem) from None
+    except YamlProblem:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:
+        # A scalar the loader could not build, such as the date 2026-13-40.
+        raise YamlProblem(_bad_scalar_line(text), f"a value cannot be read ({exc})") from None
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise YamlProblem(1, "YAML nested too deeply") from None
+
+
+def _bad_scalar_line(text: str) -> int:
+    """The line of the first plain scalar that does not load on its own."""
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, yaml.ScalarEvent) and not event.style:  # plain: "" or None
+            try:
+                yaml.load(event.value, Loader=LOADER)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return _line(event)
+    return 1
 
 
 def _line(event: yaml.Event) -> int:

@@ -290,3 +290,26 @@ def test_a_document_can_never_write_escapes_to_the_terminal(tmp_path: Path) -> N
     assert "\\x1b[31m" in shown and "\\x07" in shown and "\\u202e" in shown
     as_json = json.dumps(render.search_dict(result))
     assert "\\u001b[31m" in as_json  # JSON keeps the exact text, escaped as JSON does
+
+
+@FUZZ
+@given(YAMLISH)
+def test_the_exchange_ledger(text: str) -> None:
+    from assistant.corpus.ledger import LedgerError, parse_ledger
+    from tests.conftest import registry_of
+
+    head = "handling: {classification: U, originator: OWN}\nexchanges:\n  - "
+    try:
+        ledger = parse_ledger(head + text, "ledger.yaml", registry_of("XBO"), set())
+    except LedgerError as exc:
+        assert exc.problems and all(line >= 0 and reason for line, reason in exc.problems)
+    else:
+        assert all(e.partner == "XBO" for e in ledger.exchanges)
+
+
+@pytest.mark.parametrize("date", ["2026-13-40", "2026-02-30", "99999-01-01"])
+def test_an_impossible_date_is_a_located_error(date: str) -> None:
+    front = FRONT.replace("reviewed: 2026-05-01", f"reviewed: {date}")
+    with pytest.raises(DocumentError) as exc:
+        parse_document(_doc(front), path=Path("f.md"), source="c/f.md")
+    assert (exc.value.line == 5 and "reviewed" in exc.value.reason) or "value" in exc.value.reason

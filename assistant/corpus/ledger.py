@@ -112,7 +112,7 @@ def parse_ledger(
     text: str, path: Path | str, registry: Registry | None, documents: set[str]
 ) -> Ledger:
     try:
-        data = safe_load(text)
+        data = safe_load(text, dates=False)
     except YamlProblem as exc:
         raise LedgerError(path, [(exc.line, f"bad YAML: {exc.reason}")]) from None
     if not isinstance(data, dict) or "handling" not in data:
