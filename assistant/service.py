@@ -14,7 +14,7 @@ from assistant.answer.routes.base import Route
 from assistant.answer.routes.language import language_route
 from assistant.answer.routes.release import route as release_route
 from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent, final_answer
-from assistant.audit.entries import for_answer, for_brief, for_search
+from assistant.audit.entries import for_answer, for_search
 from assistant.audit.factory import open_audit
 from assistant.audit.log import AuditLog
 from assistant.brief.build import build_brief
@@ -234,7 +234,7 @@ class Assistant:
             prepared=self.settings.rules_date(),
         )
         if self.audit is not None:
-            self.audit.append(for_brief(built, self.settings.clearance.value, fmt))
+            self.audit.append(built.audit_entry(self.settings.clearance.value, fmt))
         return built
 
     def onboarding(self, user: str | None = None) -> Onboarding:

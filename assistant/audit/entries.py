@@ -17,7 +17,6 @@ from assistant.policy.rules import decide
 
 if TYPE_CHECKING:  # read for their fields only: the entries stay light to import
     from assistant.answer.types import Answer
-    from assistant.brief.model import Brief
     from assistant.index.sync import SyncReport
     from assistant.policy.checks import DocumentCheck
     from assistant.policy.gate import Audience
@@ -152,23 +151,3 @@ def for_ingest(report: SyncReport, clearance: str) -> dict[str, Any]:
             "rejected": [p.as_dict() for p in report.rejected],
         },
     )
-
-
-def for_brief(brief: Brief, clearance: str, fmt: str) -> dict[str, Any]:
-    """A meeting brief: what it quotes, the decisions it rests on, what it names as withheld."""
-    withheld = [
-        {"doc_id": w.doc_id, "originator": w.originator, "decision": w.decision, "rule": w.rule}
-        for w in brief.withheld
-    ]
-    out = entry(
-        "brief",
-        clearance=clearance,
-        question=f"brief {brief.partner.code} on {brief.meeting.isoformat()}: "
-        + (", ".join(brief.topics) or "no topics"),
-        audience=brief.partner.code,
-        chunks=[h.chunk_id for h in brief.citations],
-        decisions=brief.rulings,
-        detail={"banner": brief.banner_line, "format": fmt, "meeting": brief.meeting.isoformat()},
-    )
-    out["withheld"] = withheld
-    return out

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.audit.entries import entry
 from assistant.corpus.ledger import Balance
 from assistant.corpus.markings import Handling
 from assistant.corpus.partners import Partner
@@ -93,6 +94,25 @@ class Brief:
     @property
     def banner_line(self) -> str:
         return self.banner.banner()
+
+    def audit_entry(self, clearance: str, fmt: str) -> dict[str, Any]:
+        """What the audit log records of this brief: what it quotes, the decisions it rests
+        on, what it names as withheld."""
+        out = entry(
+            "brief",
+            clearance=clearance,
+            question=f"brief {self.partner.code} on {self.meeting.isoformat()}: "
+            + (", ".join(self.topics) or "no topics"),
+            audience=self.partner.code,
+            chunks=[h.chunk_id for h in self.citations],
+            decisions=self.rulings,
+            detail={"banner": self.banner_line, "format": fmt, "meeting": self.meeting.isoformat()},
+        )
+        out["withheld"] = [
+            {"doc_id": w.doc_id, "originator": w.originator, "decision": w.decision, "rule": w.rule}
+            for w in self.withheld
+        ]
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         """The ``brief --format json`` object of SPEC section 4, plus the meeting date, the

@@ -1,20 +1,20 @@
 """Each officer's onboarding progress, in SQLite in the data directory, with a versioned schema.
 
-The schema version is SQLite's ``user_version``; each step in :data:`UPGRADES` brings a file
-from one version to the next, inside a transaction, so an older file is upgraded in place on
-first use and a newer one (from a later liaison) is refused rather than misread.
+Each step in :data:`UPGRADES` brings a file from one schema version to the next
+(:mod:`assistant.userdb`), so an older file is upgraded in place on first use and a newer one
+(from a later liaison) is refused rather than misread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import LiaisonError
+from assistant.userdb import open_db
 
 FILE = "progress.sqlite3"
 UPGRADES: tuple[str, ...] = (
@@ -59,36 +59,8 @@ class Progress:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=10)
-        except (OSError, sqlite3.Error) as exc:
-            raise ProgressError(f"cannot open {self.path}: {exc}") from None
-        try:
-            self._upgrade(con)
-            with con:
-                yield con
-        except sqlite3.DatabaseError as exc:
-            raise ProgressError(
-                f"the progress file {self.path} cannot be read: {exc}",
-                "move it aside; liaison starts a new one",
-            ) from None
-        finally:
-            con.close()
-
-    def _upgrade(self, con: sqlite3.Connection) -> None:
-        version = int(con.execute("PRAGMA user_version").fetchone()[0])
-        if version > VERSION:
-            raise ProgressError(
-                f"{self.path} was written by a newer liaison (schema {version}, this one "
-                f"reads {VERSION})",
-                "upgrade liaison",
-            )
-        for step in range(version, VERSION):
-            with con:
-                con.executescript(f"BEGIN; {UPGRADES[step]} PRAGMA user_version = {step + 1};")
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return open_db(self.path, UPGRADES, ProgressError, "progress")
 
     def viewed(self, user: str, doc_id: str) -> None:
         with self._db() as con:

@@ -1,0 +1,1 @@
+"""Saved conversations: turns kept as given, the question history, and exports."""
