@@ -13,8 +13,9 @@ from textual.widgets import Input, Markdown, OptionList, Select, Static
 from assistant.config import Settings
 from assistant.index.sync import sync
 from assistant.service import Assistant
-from assistant.tui.screens.brief import BriefScreen, SavePrompt
+from assistant.tui.screens.brief import BriefScreen
 from assistant.tui.screens.onboarding import OnboardingScreen
+from assistant.tui.screens.prompts import SavePrompt
 from tests.brief.conftest import LEDGER, PARTNERS, TERMBASE, TODAY, _docs
 from tests.conftest import make_corpus
 from tests.fakes import FakeEmbedder, MemoryStore

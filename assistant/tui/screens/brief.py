@@ -12,13 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, Select, Static
 
 from assistant.brief.model import Brief
 from assistant.errors import BadInput, LiaisonError
 from assistant.service import Assistant
 from assistant.tui.messages import BriefBuilt, BriefFailed, BriefSaved
+from assistant.tui.screens.prompts import SavePrompt
 
 
 class BriefScreen(Screen[None]):
@@ -143,29 +144,6 @@ class BriefScreen(Screen[None]):
     @on(BriefSaved)
     def _saved(self, message: BriefSaved) -> None:
         self.notify(f"Saved {message.path} ({message.banner})", title="Brief", markup=False)
-
-
-class SavePrompt(ModalScreen[str | None]):
-    """Where to save: a path, prefilled; Enter saves, Escape cancels."""
-
-    BINDINGS = [Binding("escape", "dismiss", "Cancel")]  # noqa: RUF012
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self.path = path
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="save-prompt"):
-            yield Label("Save the brief as")
-            yield Input(self.path, id="save-path")
-
-    def on_mount(self) -> None:
-        self.query_one("#save-path", Input).focus()
-
-    @on(Input.Submitted, "#save-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
 
 
 def _date(text: str) -> dt.date:
