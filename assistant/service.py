@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from assistant import identity, paths
 from assistant.answer.flow import answer_events
@@ -14,15 +16,21 @@ from assistant.answer.routes.base import Route
 from assistant.answer.routes.language import language_route
 from assistant.answer.routes.release import route as release_route
 from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent, final_answer
-from assistant.audit.entries import for_answer, for_search
+from assistant.audit.entries import for_answer, for_check, for_ingest, for_search
 from assistant.audit.factory import open_audit
 from assistant.audit.log import AuditLog
 from assistant.brief.build import build_brief
 from assistant.brief.model import Brief
 from assistant.config import Settings, load_settings
+from assistant.conversation.export import Export, export_markdown
+from assistant.conversation.store import FILE as CONVERSATIONS_FILE
+from assistant.conversation.store import ConversationStore, Turn
 from assistant.corpus.chunking import CHUNKER_VERSION
 from assistant.corpus.ledger import Ledger
+from assistant.corpus.markings import Level
 from assistant.corpus.partners import Registry
+from assistant.errors import BadInput
+from assistant.files import write_atomic
 from assistant.index.embedder import Embedder
 from assistant.index.manifest import (
     Manifest,
@@ -33,7 +41,8 @@ from assistant.index.manifest import (
 )
 from assistant.index.snapshot import load_ledger_snapshot, load_termbase_snapshot
 from assistant.index.store import open_store
-from assistant.index.sync import SCHEMA_VERSION
+from assistant.index.sync import SCHEMA_VERSION, SyncReport
+from assistant.index.sync import Progress as SyncProgress
 from assistant.index.types import VectorStore
 from assistant.language.expansion import Expansion
 from assistant.language.termbase import Termbase
@@ -42,10 +51,12 @@ from assistant.onboarding.curriculum import Curriculum
 from assistant.onboarding.progress import FILE as PROGRESS_FILE
 from assistant.onboarding.progress import Progress
 from assistant.onboarding.session import Onboarding
+from assistant.policy.checks import DocumentCheck, check_document, find_document
+from assistant.policy.consent import ConsentRequest, consent_request
 from assistant.policy.gate import Audience
 from assistant.retrieval.hybrid import Retriever
 from assistant.retrieval.multilingual import search_any_language
-from assistant.retrieval.types import Filters, Mode, SearchResult
+from assistant.retrieval.types import Filters, Hit, Mode, SearchResult
 
 
 class Assistant:
@@ -58,6 +69,8 @@ class Assistant:
         audited: bool = True,
     ) -> None:
         self.settings = settings
+        self.configured_clearance = settings.clearance
+        """The clearance of the configuration: :meth:`lower_clearance` never goes above it."""
         # Every answer and search is recorded before it is shown (None: switched off).
         self.audit: AuditLog | None = open_audit(settings) if audited else None
         self.location = settings.store_location()
@@ -120,6 +133,24 @@ class Assistant:
                     published=lambda: published_chunks(self.location),
                 )
             return self._retriever
+
+    def reload(self) -> None:
+        """Forget what was read of the store (after a sync): the next use reads it afresh.
+        The model and the store client stay loaded."""
+        with self._lock:
+            self._manifest = None
+            self._retriever = None
+            self._termbase = None
+
+    def lower_clearance(self, level: Level) -> None:
+        """Work at ``level`` from now on: at or below the configured clearance, never above."""
+        if level.rank > self.configured_clearance.rank:
+            raise BadInput(
+                f"clearance {level.value} is above the configured "
+                f"{self.configured_clearance.value}",
+                "a clearance can only be lowered here; raise it in the configuration",
+            )
+        self.settings = self.settings.model_copy(update={"clearance": level})
 
     def warm(self) -> None:
         """Load the model, open the store and build the lexical index (for the UI's worker)."""
@@ -244,9 +275,74 @@ class Assistant:
         progress = Progress(paths.data_dir() / PROGRESS_FILE)
         return Onboarding(curriculum, progress, user or identity.user(), self.audit)
 
+    # -- documents, consent, re-index ----------------------------------------------------
+    def document(self, doc_id: str, partner: str | None = None) -> DocumentView:
+        """The passages of ``doc_id`` that ``partner`` (None: own use) may see, in order, and
+        how many are not shown (counted, never named)."""
+        aud = self.audience(partner)
+        _, entry = find_document(self.manifest, doc_id)
+        shown = self.retriever.passages([doc_id], aud)
+        return DocumentView(doc_id, entry.title, shown, max(len(entry.chunks) - len(shown), 0))
+
+    def check(self, doc_id: str, to: str) -> tuple[DocumentCheck, ConsentRequest | None]:
+        """The release decision for ``doc_id`` to ``to`` today, and the consent request to
+        send when it needs one; written to the audit log like ``liaison check``."""
+        result = check_document(
+            self.manifest, doc_id, to, self.settings.rules_date(), clearance=self.settings.clearance
+        )
+        if self.audit is not None:
+            self.audit.append(for_check(result, self.settings.clearance.value))
+        _, entry = find_document(self.manifest, result.doc_id)
+        return result, consent_request(result, entry.banner)
+
+    def reindex(self, progress: SyncProgress | None = None, *, wait: bool = False) -> SyncReport:
+        """Sync the corpus into the store, as ``liaison ingest`` does, then read the store
+        afresh. Another ingest holding the store is :class:`LockedError` unless ``wait``."""
+        from assistant.index.sync import sync
+
+        report = sync(
+            self.settings, progress=progress, embedder=self.embedder, store=self._store, wait=wait
+        )
+        if self.audit is not None:
+            self.audit.append(for_ingest(report, self.settings.clearance.value))
+        self.reload()
+        return report
+
+    # -- saved conversations ---------------------------------------------------------------
+    @property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(paths.data_dir() / CONVERSATIONS_FILE)
+
+    def export(
+        self, turns: Sequence[Turn], title: str, path: Path, partner: str | None = None
+    ) -> Export:
+        """Write ``turns`` to Markdown at ``path`` for ``partner`` (None: own use), the rules
+        applied again today, and record the export in the audit log."""
+        aud = self.audience(partner)
+        made = export_markdown(turns, aud, title)
+        if not made.turns:
+            who = f"to {partner}" if partner else "within your clearance"
+            raise BadInput(
+                f"nothing to export: no turn may go {who}",
+                "every turn was asked for another audience, or cites sources that may not go; "
+                "choose the audience the turns were asked for, or re-ask them",
+            )
+        write_atomic(path, made.text)
+        if self.audit is not None:
+            self.audit.append(made.audit_entry(aud, str(path)))
+        return made
+
     def answerer(self, audience: Audience | None = None) -> Answerer:
         """Extractive by default; a language model when configured (gated again inside)."""
         return make_answerer(self.settings, self.embedder, audience)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    doc_id: str
+    title: str
+    passages: list[Hit]
+    hidden: int
 
 
 def make_assistant(

@@ -40,6 +40,12 @@ class Answer:
     rulings: list[Ruling] = field(default_factory=list)
     """The document decisions a release answer states (empty for other answers)."""
 
+    @property
+    def as_of(self) -> str | None:
+        """The oldest review date the answer cites: it is no fresher than that."""
+        dates = [h.reviewed for h in self.citations if h.reviewed]
+        return min(dates) if dates else None
+
     def as_dict(self) -> dict[str, Any]:
         """The ``ask --json`` object of SPEC section 4."""
         out: dict[str, Any] = {

@@ -13,6 +13,7 @@ from assistant.corpus.catalogue import DocEntry
 from assistant.corpus.ledger import Balance, balance
 from assistant.corpus.markings import OWN
 from assistant.policy.checks import CONSENT_PROCEDURE, check_document
+from assistant.policy.consent import consent_request
 from assistant.policy.rules import Outcome, decide
 from assistant.retrieval.types import Hit
 
@@ -82,18 +83,12 @@ def withheld_items(
             p.above_clearance for p in check.portions
         ):
             continue
-        origin = check.originator or "?"
+        request = consent_request(check, entry.banner)
+        if request is None:
+            continue
+        origin = request.originator
         name = registry.partners[origin].name if origin in registry else origin
-        expired = [c for c in check.recipient_consents if c.expired]
-        record = (
-            f"; the consent on record expired on {expired[-1].expires.isoformat()}"
-            if expired
-            else ""
-        )
-        action = (
-            f"ask {origin} ({name}), the originator, through the liaison channel for consent to "
-            f"pass it to {ctx.code}{record}"
-        )
+        action = request.action()
         items.append(
             WithheldItem(
                 doc_id, check.title, origin, name, "NEEDS_CONSENT", check.decision.rule, action

@@ -110,6 +110,20 @@ class Registry(BaseModel):
             raise BadInput(f"unknown partner {text!r}", f"known partners: {known}")
         return code
 
+    def matching(self, text: str) -> list[str]:
+        """The partners whose code, service name or country holds every word of ``text``
+        (case and accents ignored), as one types: codes that start with it first."""
+        words = fold_chars(text).split()
+        if not words:
+            return self.codes()
+
+        def haystack(code: str) -> str:
+            partner = self.partners[code]
+            return fold_chars(f"{code} {partner.name} {partner.country or ''}")
+
+        found = [c for c in self.codes() if all(w in haystack(c) for w in words)]
+        return sorted(found, key=lambda c: not c.lower().startswith(words[0]))
+
     def find_in_text(self, text: str) -> list[str]:
         """Every partner mentioned in ``text`` by code, service name or country (incl. simple
         adjectival forms such as 'Borealian'), in order of first mention."""

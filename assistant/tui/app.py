@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from assistant.config import Settings
@@ -22,6 +23,11 @@ from assistant.tui.screens import ChatScreen
 from assistant.tui.screens.brief import BriefScreen
 from assistant.tui.screens.onboarding import OnboardingScreen
 from assistant.tui.screens.term import TermPrompt, TermScreen
+
+DARK = "textual-dark"
+LIGHT = "textual-light"
+
+Command = tuple[str, str, Callable[[], object], bool]
 
 
 class LiaisonApp(App[None]):
@@ -44,27 +50,83 @@ class LiaisonApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         return ChatScreen(self.assistant, self.audience)
 
+    # -- theme, saved with the preferences ---------------------------------------------------
+    def on_mount(self) -> None:
+        try:
+            saved = self.assistant.conversations.preference("theme")
+        except LiaisonError as exc:
+            saved = None
+            self.notify(exc.one_line(), title=exc.title, severity="warning", markup=False)
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.save_theme(theme.name)
+
+    @work(thread=True, exit_on_error=False, group="preferences")
+    def save_theme(self, name: str) -> None:
+        try:
+            self.assistant.conversations.set_preference("theme", name)
+        except LiaisonError as exc:
+            self.call_from_thread(
+                self.notify, exc.one_line(), title=exc.title, severity="warning", markup=False
+            )
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    # -- the command palette -----------------------------------------------------------------
+    def commands(self) -> list[Command]:
+        """The palette's own commands (name, what it does, action, chat only), in the order
+        the palette and the help list them."""
+        chat = self._chat_action
+        return [
+            ("New conversation", "Start afresh (ctrl+n); the current one stays saved",
+             chat("new"), True),
+            ("Open a saved conversation…", "Reopen one, searched by text or partner (ctrl+o)",
+             chat("open_saved"), True),
+            ("Change audience…", "Who the next answers are for, filtered as you type (F2)",
+             chat("choose_audience"), True),
+            ("Set clearance…", "Work at a lower clearance than configured (down only)",
+             chat("set_clearance"), True),
+            ("Re-index the corpus", "Sync the corpus into the store, with progress and the "
+             "rejected files", chat("reindex"), True),
+            ("Export the conversation…", "Markdown with citations and a computed banner, for "
+             "the current audience (ctrl+s)", chat("export"), True),
+            ("Meeting brief…", "Build a brief for a meeting with a partner: preview, banner, "
+             "withheld, save", self.action_brief, False),
+            ("Onboarding…", "The onboarding curriculum: the lesson where you stopped, then its "
+             "quiz", self.action_onboarding, False),
+            ("Look up term…", "A term of the termbase in any language; TERM -> LANG puts a "
+             "language first (ctrl+t)", self.action_term_input, False),
+            ("Toggle dark/light theme", "Switch between the dark and the light theme (saved)",
+             self.action_toggle_theme, False),
+            ("Help: keys and commands", "Every key and command (F1)", chat("help"), True),
+        ]  # fmt: skip
+
+    def command_rows(self) -> list[tuple[str, str]]:
+        return [(name, what) for name, what, _, _ in self.commands()]
+
+    def _chat_action(self, name: str) -> Callable[[], None]:
+        def run() -> None:
+            if isinstance(self.screen, ChatScreen):
+                getattr(self.screen, f"action_{name}")()
+
+        return run
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Meeting brief…",
-            "Build a brief for a meeting with a partner: preview, banner, withheld, save",
-            self.action_brief,
-        )
-        yield SystemCommand(
-            "Onboarding…",
-            "The onboarding curriculum: the lesson where you stopped, then its quiz",
-            self.action_onboarding,
-        )
-        yield SystemCommand(
-            "Look up term…",
-            "A term of the termbase in any language; TERM -> LANG puts a language first (ctrl+t)",
-            self.action_term_input,
-        )
+        on_chat = isinstance(screen, ChatScreen)
+        for name, what, action, chat_only in self.commands():
+            if on_chat or not chat_only:
+                yield SystemCommand(name, what, action)
 
     def action_brief(self) -> None:
         if not isinstance(self.screen, BriefScreen):
-            self.push_screen(BriefScreen(self.assistant, self.audience))
+            chat = next((s for s in self.screen_stack if isinstance(s, ChatScreen)), None)
+            partner = chat.audience if chat is not None else self.audience
+            self.push_screen(BriefScreen(self.assistant, partner))
 
     def action_onboarding(self) -> None:
         if not isinstance(self.screen, OnboardingScreen):

@@ -3,14 +3,22 @@ event loop update widgets. Each carries only plain data."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from assistant.answer.types import Answer
-from assistant.brief.model import Brief
-from assistant.language.termbase import Lookup, TermMatch
-from assistant.language.termsearch import TermContext
-from assistant.onboarding.curriculum import LessonView
-from assistant.onboarding.session import Onboarding, Outcome
+if TYPE_CHECKING:  # types only: importing this module must stay light for the first paint
+    from assistant.answer.types import Answer
+    from assistant.brief.model import Brief
+    from assistant.conversation.store import Turn
+    from assistant.index.sync import SyncReport
+    from assistant.language.termbase import Lookup, TermMatch
+    from assistant.language.termsearch import TermContext
+    from assistant.onboarding.curriculum import LessonView
+    from assistant.onboarding.session import Onboarding, Outcome
+    from assistant.policy.checks import DocumentCheck
+    from assistant.policy.consent import ConsentRequest
+    from assistant.service import DocumentView
 
 
 class AssistantReady(Message):
@@ -151,6 +159,74 @@ class QuizMarked(Message):
 
 
 class OnboardingFailed(Message):
+    def __init__(self, message: str, title: str) -> None:
+        super().__init__()
+        self.message = message
+        self.title = title
+
+
+# -- the chat's tools ----------------------------------------------------------------------
+class Failed(Message):
+    """Something the officer asked for could not be done: one line, and what to do."""
+
+    def __init__(self, message: str, title: str, severity: str = "error") -> None:
+        super().__init__()
+        self.message = message
+        self.title = title
+        self.severity = severity
+
+
+class HistoryLoaded(Message):
+    """The questions of earlier sessions, oldest first, for recall with the arrows."""
+
+    def __init__(self, questions: list[str]) -> None:
+        super().__init__()
+        self.questions = questions
+
+
+class ConversationOpened(Message):
+    def __init__(self, conversation: int, title: str, turns: list[Turn]) -> None:
+        super().__init__()
+        self.conversation = conversation
+        self.title = title
+        self.turns = turns
+
+
+class DocumentReady(Message):
+    def __init__(self, view: DocumentView, cited: str, spans: list[tuple[int, int]]) -> None:
+        super().__init__()
+        self.view = view
+        self.cited = cited
+        self.spans = spans
+
+
+class ConsentChecked(Message):
+    def __init__(self, check: DocumentCheck, request: ConsentRequest | None) -> None:
+        super().__init__()
+        self.check = check
+        self.request = request
+
+
+class ReindexProgress(Message):
+    def __init__(self, stage: str, done: int, total: int) -> None:
+        super().__init__()
+        self.stage = stage
+        self.done = done
+        self.total = total
+
+
+class ReindexDone(Message):
+    """The sync's report, or (``report`` None) why it did not run."""
+
+    def __init__(self, report: SyncReport | None, error: str | None = None) -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
+
+
+class Saved(Message):
+    """A file was written (an export, a consent request): one line for a notification."""
+
     def __init__(self, message: str, title: str) -> None:
         super().__init__()
         self.message = message

@@ -144,7 +144,11 @@ class FakeAssistant(Assistant):
         if isinstance(self._answer, Exception):
             raise self._answer
         code = self.registry.require(audience) if audience else None
-        yield DoneEvent(self._answer(question, code))
+        answer = self._answer(question, code)
+        # Like the real assistant, the gate decides which citations the audience gets.
+        gate = self.audience(code)
+        answer.citations = [h for h in answer.citations if gate.admits(h.handling)]
+        yield DoneEvent(answer)
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from assistant.tui.app import LiaisonApp, make_app
 from assistant.tui.screens.chat import ChatScreen
+from assistant.tui.widgets import QuestionBox
 
 
 def app_for(assistant: Any, audience: str | None = None) -> LiaisonApp:
@@ -25,7 +25,9 @@ async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
 
 async def submit(pilot: Pilot[Any], text: str) -> None:
     """Put ``text`` in the question box and press Enter (without waiting for the answer)."""
-    pilot.app.screen.query_one("#question", Input).value = text
+    box = pilot.app.screen.query_one("#question", QuestionBox)
+    box.value = text
+    box.focus()
     await pilot.press("enter")
 
 
@@ -46,3 +48,13 @@ async def type_and_ask(pilot: Pilot[Any], text: str) -> None:
 def chat_screen(app: LiaisonApp) -> ChatScreen:
     assert isinstance(app.screen, ChatScreen)
     return app.screen
+
+
+async def choose_audience(pilot: Pilot[Any], typed: str) -> None:
+    """F2, type ``typed`` in the picker's filter, Enter: as an officer changes the audience."""
+    await pilot.press("f2")
+    await pilot.pause()
+    if typed:
+        await pilot.press(*typed)
+    await pilot.press("enter")
+    await pilot.pause()

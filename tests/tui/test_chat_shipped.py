@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Markdown
+from textual.widgets import Markdown
 
 from assistant.config import Settings
 from assistant.corpus.markings import from_metadata
@@ -11,10 +11,10 @@ from assistant.service import Assistant
 from assistant.text import sentences
 from assistant.tui.app import make_app
 from assistant.tui.screens.chat import ChatScreen
-from assistant.tui.widgets import AudienceSelect, Exchange, SourcesPanel, StatusLine
+from assistant.tui.widgets import Exchange, InfoBar, QuestionBox, SourcesPanel, StatusLine
 from assistant.tui.widgets.sources import Citation, WithheldItem
 from tests.tui.conftest import screen_text
-from tests.tui.pilot import app_for, settle, type_and_ask
+from tests.tui.pilot import app_for, choose_audience, settle, type_and_ask
 
 pytestmark = pytest.mark.integration
 
@@ -23,10 +23,12 @@ async def test_answer_with_citation_and_sources(shipped: Assistant) -> None:
     app = app_for(shipped)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        status = str(app.screen.query_one(StatusLine).content)
-        assert status.startswith("ready · ")
-        assert status.endswith("documents · clearance SECRET")
-        assert status.split(" · ")[1] == f"{len(shipped.manifest.documents)} documents"
+        assert str(app.screen.query_one(StatusLine).content) == "ready"
+        info = str(app.screen.query_one(InfoBar).content).split(" · ")
+        assert info[0] == "clearance SECRET"
+        documents = len(shipped.manifest.documents)
+        assert info[1] == f"{documents} documents, {shipped.manifest.chunk_count} chunks"
+        assert info[2] == f"store {shipped.location}"
 
         await type_and_ask(pilot, "What is the lowest level of cooperation?")
 
@@ -41,20 +43,18 @@ async def test_answer_with_citation_and_sources(shipped: Assistant) -> None:
         first = next(c for c in panel.query(Citation) if c.n == 1)
         assert first.hit.doc_id == "levels-of-cooperation"
         text = "\n".join(cites)
-        assert "[1] The levels of cooperation between services › " in text
+        assert "[1] The levels of cooperation between services\n" in text
         assert "UNCLASSIFIED" in text
         assert "as of 2026-03-02" in text
         assert "levels-of-cooperation.md" in text
-        assert app.screen.query_one("#question", Input).value == ""
+        assert app.screen.query_one("#question", QuestionBox).value == ""
 
 
 async def test_audience_xta_shows_nothing_denied_to_xta(shipped: Assistant) -> None:
     app = app_for(shipped)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        select = app.screen.query_one(AudienceSelect)
-        select.value = "XTA"
-        await pilot.pause()
+        await choose_audience(pilot, "XTA")
         assert isinstance(app.screen, ChatScreen)
         assert app.screen.audience == "XTA"
 

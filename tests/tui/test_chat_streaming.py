@@ -11,7 +11,7 @@ from textual.widgets import Markdown, Static
 
 from assistant.answer.types import Answer
 from assistant.errors import BackendError
-from assistant.tui.widgets import AudienceSelect, Exchange
+from assistant.tui.widgets import Exchange
 from tests.tui.conftest import FakeAssistant, sample_answer, screen_text
 from tests.tui.pilot import app_for, chat_screen, settle, submit
 
@@ -70,7 +70,7 @@ async def test_draft_is_hidden_when_another_audience_is_selected(tmp_path: Path)
         await pilot.pause()
         exchange = app.screen.query_one(Exchange)
         await _until_draft(pilot, exchange, DRAFT)
-        app.screen.query_one(AudienceSelect).value = "XTA"
+        chat_screen(app).set_audience("XTA")
         await pilot.pause()
         assert not _draft(exchange).display
         fake.hold.set()
@@ -167,7 +167,7 @@ async def test_followup_moves_the_audience_and_the_selector(fake: FakeAssistant)
             ("What gifts are usual for XMA?", "XMA"),
         ]
         chat = chat_screen(app)
-        assert app.screen.query_one(AudienceSelect).value == "XMA"
+        assert chat_screen(app).audience == "XMA"
         assert chat.audience == "XMA" and chat.conversation.audience == "XMA"
         assert (app.screen.sub_title or "").startswith("for audience XMA")
         assert any("Audience changed" in n.message for n in app._notifications)
@@ -184,7 +184,7 @@ async def test_selector_sets_the_audience_and_keeps_the_turns(fake: FakeAssistan
         await settle(pilot)
         await submit(pilot, "What gifts are usual for XBO?")
         await settle(pilot)
-        app.screen.query_one(AudienceSelect).value = "XBO"
+        chat_screen(app).set_audience("XBO")
         await pilot.pause()
         chat = chat_screen(app)
         assert chat.conversation.audience == "XBO"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.tui.screens.chat import ChatScreen
-from assistant.tui.widgets import AudienceSelect
+from assistant.tui.widgets import QuestionBox
 from tests.test_redteam import (  # noqa: F401 - the module-scoped fixture is reused
     KNOWN,
     PORTIONS,
@@ -22,7 +22,7 @@ from tests.test_redteam import (  # noqa: F401 - the module-scoped fixture is re
     redteam,
 )
 from tests.tui.conftest import screen_text
-from tests.tui.pilot import app_for
+from tests.tui.pilot import app_for, chat_screen
 
 pytestmark = pytest.mark.integration
 
@@ -46,12 +46,12 @@ async def test_chat_screen_leaks_nothing(
         await app.workers.wait_for_complete()
         await pilot.pause()
         if audience is not None:
-            app.screen.query_one(AudienceSelect).value = audience
+            chat_screen(app).set_audience(audience)
             await pilot.pause()
         assert isinstance(app.screen, ChatScreen)
         assert app.screen.audience == audience
         for _, _, portion in PORTIONS:
-            app.screen.query_one("#question").value = _query(portion)  # type: ignore[attr-defined]
+            app.screen.query_one("#question", QuestionBox).value = _query(portion)
             await pilot.press("enter")
             await app.workers.wait_for_complete()
             await pilot.pause()

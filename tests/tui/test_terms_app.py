@@ -16,7 +16,7 @@ from assistant.language.termbase import Termbase
 from assistant.tui.app import LiaisonApp
 from assistant.tui.screens.chat import ChatScreen
 from assistant.tui.screens.term import TermPrompt, TermRow, TermScreen
-from assistant.tui.widgets import AudienceSelect, Exchange
+from assistant.tui.widgets import Exchange, QuestionBox
 from tests.tui.conftest import FakeAssistant, sample_answer
 from tests.tui.pilot import app_for, ask, settle
 
@@ -150,7 +150,7 @@ async def test_escape_closes_the_input(termed: FakeAssistant) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ChatScreen)
-        assert isinstance(app.focused, Input)
+        assert isinstance(app.focused, QuestionBox)
         assert app.focused.id == "question"
 
 
@@ -212,9 +212,8 @@ async def test_word_at_the_cursor_of_the_question_box(termed: FakeAssistant) -> 
     app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        box = app.screen.query_one("#question", Input)
+        box = app.screen.query_one("#question", QuestionBox)
         box.value = "Who is the Verbindungsbeamter"
-        box.cursor_position = len(box.value)
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert _term(app).lookup.concept.id == "liaison-officer"
@@ -226,9 +225,8 @@ async def test_unknown_word_at_the_cursor_opens_the_input_prefilled(
     app = app_for(termed)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        box = app.screen.query_one("#question", Input)
+        box = app.screen.query_one("#question", QuestionBox)
         box.value = "what about qwxzt"
-        box.cursor_position = len(box.value)
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, TermPrompt)
@@ -320,7 +318,7 @@ async def test_terms_of_answers_hidden_for_the_audience_are_not_offered(
         chat = app.screen
         assert isinstance(chat, ChatScreen)
         assert chat.term_context()
-        chat.query_one(AudienceSelect).value = "XTA"
+        chat.set_audience("XTA")
         await pilot.pause()
         assert chat.term_context() == ()
 

@@ -4,10 +4,11 @@ a real answer, and the terms it mentions."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 
 from assistant.service import Assistant
 from assistant.tui.screens.term import TermPrompt, TermScreen
+from assistant.tui.widgets import QuestionBox
 from tests.tui.pilot import app_for, settle
 
 pytestmark = pytest.mark.integration
@@ -17,7 +18,9 @@ async def test_terms_of_a_real_answer_and_a_typed_term(shipped: Assistant) -> No
     app = app_for(shipped)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.screen.query_one("#question", Input).value = "What is the lowest level of cooperation?"
+        app.screen.query_one(
+            "#question", QuestionBox
+        ).value = "What is the lowest level of cooperation?"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("ctrl+t")

@@ -3,15 +3,16 @@ audience the answers are for.
 
 The model and the store load in a worker so the screen appears at once. Questions asked before
 they are ready are queued and answered in order once they are: the officer can type the first
-question while the model loads. Each question keeps the audience selected when it was asked.
+question while the model loads. Each question keeps the audience and the clearance it was asked
+under, and each answered turn is saved (:mod:`assistant.conversation`) from a worker.
 
-Follow-ups ("and for XMA?") are resolved by the core (:mod:`assistant.followup`) against the
-conversation when they are submitted; the exchange shows the question as it was asked, and a
-follow-up that moves the audience moves the selector with it. A language model's draft streams
-in dimmed and is replaced by the checked answer; the streaming itself is the core's.
+What the screen shows is gated like everything else: an answer prepared for another partner,
+or one whose sources today's rules or the current clearance no longer admit, is collapsed to a
+note. Follow-ups ("and for XMA?") are resolved by the core (:mod:`assistant.answer.followup`);
+a follow-up that moves the audience moves it here too, with a divider in the conversation.
 
-ctrl+t looks a term up: the text selected on the screen, else the selection or the word at the
-cursor in the question box, else it opens the term input with the terms of the latest answer.
+The tools around the conversation (sources, consent, saved conversations, export, re-index,
+clearance, help) are in :class:`~assistant.tui.screens.chat_tools.ChatTools`.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from assistant.answer import followup
-from assistant.answer.types import AnswerEvent, TokenEvent, final_answer
+from assistant.answer.types import Answer, AnswerEvent, TokenEvent, final_answer
+from assistant.conversation.session import make_turn
+from assistant.conversation.store import Turn
 from assistant.errors import LiaisonError
 from assistant.language.termsearch import TermContext, word_at
 from assistant.service import Assistant
@@ -39,38 +41,69 @@ from assistant.tui.messages import (
     AnswerToken,
     AskFailed,
     AssistantReady,
+    Failed,
+    HistoryLoaded,
     LoadFailed,
     StoreEmpty,
     TermRequested,
 )
+from assistant.tui.screens.audience import PartnerPicker
+from assistant.tui.screens.chat_tools import ChatTools
 from assistant.tui.widgets import (
     OWN_USE,
-    AudienceSelect,
+    AudienceButton,
     Conversation,
     Exchange,
+    InfoBar,
+    QuestionBox,
     SourcesPanel,
     StatusLine,
     audience_label,
+    short_label,
 )
+from assistant.tui.widgets.conversation import OTHER_AUDIENCE
 from assistant.tui.widgets.status import EMPTY_STORE
 
-PLACEHOLDER_READY = "Ask a question and press Enter"
+PLACEHOLDER_READY = "Ask a question and press Enter (shift+Enter or ctrl+j: new line)"
 PLACEHOLDER_LOADING = "Ask a question: it is answered once the model is loaded"
+NOT_RELEASABLE = (
+    "Hidden: its sources are above your clearance now, or no longer releasable to this "
+    "audience under today's rules. ctrl+r re-asks it."
+)
 
 
 @dataclass(frozen=True)
 class Question:
     exchange_id: str
     text: str
+    """The question as asked (a follow-up completed from the conversation)."""
     audience: str | None
+    typed: str
+    clearance: str
+
+    @property
+    def asked_as(self) -> str | None:
+        return self.text if self.text != self.typed else None
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(ChatTools):
     """Ask, read the cited answer, check its sources."""
 
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual's own declaration style)
+        (0, "-narrow"),
+        (100, "-normal"),
+        (160, "-wide"),
+    ]
     BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
-        Binding("ctrl+l", "clear", "Clear"),
-        Binding("f2", "focus_audience", "Audience"),
+        Binding("f1", "help", "Help"),
+        Binding("f2", "choose_audience", "Audience"),
+        Binding("f3", "toggle_sources", "Sources"),
+        Binding("escape", "focus_question", "Question box", show=False),
+        Binding("ctrl+n", "new", "New"),
+        Binding("ctrl+l", "new", "New conversation", show=False),
+        Binding("ctrl+o", "open_saved", "Open"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("ctrl+r", "reask", "Re-ask"),
         Binding("ctrl+t", "look_up_term", "Term"),
     ]
 
@@ -83,27 +116,48 @@ class ChatScreen(Screen[None]):
         self._queue: deque[Question] = deque()
         self._current: Question | None = None
         self._ids = itertools.count(1)
+        self.turns: dict[str, Turn] = {}
+        """The answered turns on screen, by exchange id (what an export writes)."""
         # The turns so far, for follow-ups; its audience follows the selector.
         self.conversation = followup.Conversation(audience=audience)
+        self.init_tools()
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        registry = self.assistant.registry
         yield Header(icon="≡")
         with Horizontal(id="topbar"):
-            yield Label("Audience", id="audience-label")
-            yield AudienceSelect(self.assistant.registry, self.audience, id="audience")
+            yield AudienceButton(short_label(self.audience, registry), id="audience")
+            yield InfoBar(id="info")
             yield StatusLine(id="status")
         with Horizontal(id="main"):
             yield Conversation(id="conversation")
             yield SourcesPanel(id="sources")
-        yield Input(placeholder=PLACEHOLDER_LOADING, id="question")
+        yield QuestionBox(placeholder=PLACEHOLDER_LOADING, id="question")
         yield Footer()
 
     def on_mount(self) -> None:
         self._show_audience()
+        self.query_one(InfoBar).show(
+            store=str(self.assistant.location),
+            clearance=self.assistant.settings.clearance.value,
+            audit_off=self.assistant.audit is None,
+        )
         self.query_one(StatusLine).show_loading()
-        self.query_one("#question", Input).focus()
+        self.action_focus_question()
         self.load_assistant()
+        self.load_history()
+
+    @property
+    def box(self) -> QuestionBox:
+        return self.query_one("#question", QuestionBox)
+
+    def action_focus_question(self) -> None:
+        """Escape, and every choice made elsewhere, come back here: where one types next."""
+        if self.has_class("-sources-toggled") and self.has_class("-narrow"):
+            self.remove_class("-sources-toggled")
+        if not self._unavailable:
+            self.box.focus()
 
     # -- workers: compute and post, never touch widgets -----------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -112,7 +166,7 @@ class ChatScreen(Screen[None]):
         try:
             manifest = self.assistant.manifest
             if not manifest.documents:
-                self.post_message(StoreEmpty(self.assistant.location))
+                self.post_message(StoreEmpty(str(self.assistant.location)))
                 return
             self.assistant.warm()
         except LiaisonError as exc:
@@ -125,6 +179,13 @@ class ChatScreen(Screen[None]):
                 self.assistant.settings.clearance.value,
             )
         )
+
+    @work(thread=True, exit_on_error=False, group="history")
+    def load_history(self) -> None:
+        try:
+            self.post_message(HistoryLoaded(self.assistant.conversations.history()))
+        except LiaisonError as exc:
+            self.post_message(Failed(exc.one_line(), exc.title, "warning"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ask")
     def answer_question(self, question: Question) -> None:
@@ -148,21 +209,43 @@ class ChatScreen(Screen[None]):
             return
         self.post_message(AnswerReady(question.exchange_id, answer))
 
+    @work(thread=True, exit_on_error=False, group="save")
+    def save_turn(self, turn: Turn) -> None:
+        """Keep the turn in the saved conversation (the session serialises the writes)."""
+        try:
+            self.session.record(turn)
+        except LiaisonError as exc:
+            self.post_message(Failed(f"not saved: {exc.one_line()}", exc.title, "warning"))
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def save_question(self, text: str) -> None:
+        try:
+            self.assistant.conversations.remember(text)
+        except LiaisonError as exc:
+            self.post_message(Failed(f"not saved: {exc.one_line()}", exc.title, "warning"))
+
     # -- loading ----------------------------------------------------------------------
     @on(AssistantReady)
     def _ready(self, message: AssistantReady) -> None:
         self.is_ready = True
-        self.query_one(StatusLine).show_ready(message.documents, message.clearance)
-        self.query_one("#question", Input).placeholder = PLACEHOLDER_READY
+        self._unavailable = False
+        self.box.disabled = False
+        self.query_one(StatusLine).show_ready()
+        self.query_one(InfoBar).show(
+            counts=f"{_plural(message.documents, 'document')}, {_plural(message.chunks, 'chunk')}",
+            clearance=message.clearance,
+        )
+        self.box.placeholder = PLACEHOLDER_READY
         self._next()
 
     @on(StoreEmpty)
     def _empty(self, message: StoreEmpty) -> None:
         self.query_one(StatusLine).show_empty()
+        self.query_one(InfoBar).show(counts="no documents")
         self.query_one(Conversation).show_empty_store(
-            f"{EMPTY_STORE}\n\n(store: {message.location})"
+            f"{EMPTY_STORE}\n\n(store: {message.location}; or ctrl+p, Re-index the corpus)"
         )
-        self._make_unavailable("the store is empty")
+        self._make_unavailable("the store is empty: run liaison ingest, or re-index (ctrl+p)")
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -178,38 +261,52 @@ class ChatScreen(Screen[None]):
             exchange = conversation.exchange(self._queue.popleft().exchange_id)
             if exchange is not None:
                 exchange.show_error(reason)
-        question = self.query_one("#question", Input)
-        question.placeholder = reason
-        question.disabled = True
+        self.box.placeholder = reason
+        self.box.disabled = True
+
+    @on(HistoryLoaded)
+    def _history(self, message: HistoryLoaded) -> None:
+        self.box.set_history(message.questions)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if message.severity == "warning":
+            self.notify(message.message, title=message.title, severity="warning", markup=False)
+        else:
+            self.notify(message.message, title=message.title, severity="error", markup=False)
 
     # -- asking -----------------------------------------------------------------------
-    @on(Input.Submitted, "#question")
-    def _submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    @on(QuestionBox.Submitted, "#question")
+    def _submitted(self, event: QuestionBox.Submitted) -> None:
+        text = event.text.strip()
         if not text or self._unavailable:
             return
-        event.input.clear()
+        event.box.clear()
+        event.box.remember(text)
+        self.save_question(text)
         registry = self.assistant.registry
         self.conversation.audience = self.audience
         resolved = followup.resolve(text, self.conversation, registry)
         self.conversation.add(resolved)
         if resolved.audience != self.audience:
             self._follow_audience(resolved.audience)
+        self.ask(text, resolved.question, resolved.audience)
+
+    def ask(self, typed: str, question: str, audience: str | None) -> None:
+        """Put a question in the conversation and the queue (answered in order)."""
         exchange_id = f"exchange-{next(self._ids)}"
-        label = audience_label(resolved.audience, registry)
-        asked_as = resolved.question if resolved.is_followup else None
-        exchange = Exchange(text, resolved.audience, label, id=exchange_id, asked_as=asked_as)
+        label = audience_label(audience, self.assistant.registry)
+        asked_as = question if question != typed else None
+        exchange = Exchange(typed, audience, label, id=exchange_id, asked_as=asked_as)
         self.query_one(Conversation).add(exchange)
-        self._queue.append(Question(exchange_id, resolved.question, resolved.audience))
+        clearance = self.assistant.settings.clearance.value
+        self._queue.append(Question(exchange_id, question, audience, typed, clearance))
         self._next()
 
     def _follow_audience(self, audience: str | None) -> None:
-        """A follow-up moved the audience ("and for XMA?"): move the selector with it, and
-        say so, since the answers are now prepared for another partner."""
-        self._set_audience(audience)
-        select = self.query_one(AudienceSelect)
-        with select.prevent(Select.Changed):
-            select.value = audience or OWN_USE
+        """A follow-up moved the audience ("and for XMA?"): move it here too, and say so,
+        since the answers are now prepared for another partner."""
+        self.set_audience(audience)
         label = audience_label(audience, self.assistant.registry)
         self.notify(f"Audience changed by the follow-up: {label}", title="Audience", markup=False)
 
@@ -221,10 +318,13 @@ class ChatScreen(Screen[None]):
         exchange = self.query_one(Conversation).exchange(self._current.exchange_id)
         if exchange is not None:
             exchange.answering()
+        self.query_one(StatusLine).show_answering()
         self.answer_question(self._current)
 
     def _done(self) -> None:
         self._current = None
+        if self.is_ready:
+            self.query_one(StatusLine).show_ready()
         self._next()
 
     @on(AnswerToken)
@@ -237,11 +337,19 @@ class ChatScreen(Screen[None]):
     def _answered(self, message: AnswerReady) -> None:
         conversation = self.query_one(Conversation)
         exchange = conversation.exchange(message.exchange_id)
-        if exchange is not None:  # None: the conversation was cleared meanwhile
+        question = self._current
+        if exchange is not None and question is not None:  # None: cleared meanwhile
             exchange.show_answer(message.answer)
-            exchange.show_for(self.audience)
-            if message.answer.audience == self.audience:
-                self.query_one(SourcesPanel).show(message.answer)
+            turn = make_turn(
+                question.typed,
+                question.asked_as,
+                question.audience,
+                question.clearance,
+                message.answer,
+            )
+            self.turns[exchange.id or ""] = turn
+            self.save_turn(turn)
+            self.show_for_audience()
             conversation.call_after_refresh(conversation.scroll_end, animate=False)
         self._done()
 
@@ -263,50 +371,81 @@ class ChatScreen(Screen[None]):
         if event.worker.group == "load":
             self.query_one(StatusLine).show_failed(text)
             self._make_unavailable(text)
-        elif self._current is not None:
+        elif event.worker.group == "ask" and self._current is not None:
             exchange = self.query_one(Conversation).exchange(self._current.exchange_id)
             if exchange is not None:
                 exchange.show_error(text)
             self._done()
+        elif event.worker.group == "reindex":
+            self.reindex_failed(text)
 
     # -- audience ---------------------------------------------------------------------
-    @on(Select.Changed, "#audience")
-    def _audience_changed(self, event: Select.Changed) -> None:
-        audience = self.query_one(AudienceSelect).audience
+    def action_choose_audience(self) -> None:
+        """F2: the picker, filtered as you type. After a choice or Escape, the focus is back
+        in the question box, so the next key types the next question."""
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.set_audience(None if value == OWN_USE else value)
+            self.call_after_refresh(self.action_focus_question)
+
+        self.app.push_screen(PartnerPicker(self.assistant.registry, self.audience), chosen)
+
+    @on(AudienceButton.Pressed)
+    def _audience_pressed(self) -> None:
+        self.action_choose_audience()
+
+    def set_audience(self, audience: str | None) -> None:
+        """Answers from now on are for ``audience``. Nothing is re-run: the next question uses
+        it, the conversation marks the change, and what the new audience may not see folds."""
         if audience == self.audience:
             return
-        self._set_audience(audience)
-        if not self._unavailable:
-            self.query_one("#question", Input).focus()
-
-    def _set_audience(self, audience: str | None) -> None:
-        """Answers from now on are for ``audience``; the conversation's turns are kept, so a
-        follow-up still refers to them."""
         self.audience = audience
         self.conversation.audience = audience
         self._show_audience()
-        # The panel showed sources chosen for the previous audience: never leave them up.
-        self.query_one(SourcesPanel).clear()
-        for exchange in self.query_one(Conversation).exchanges():
-            exchange.show_for(audience)
-            if exchange.answer is not None and exchange.answer.audience == audience:
-                self.query_one(SourcesPanel).show(exchange.answer)
+        self.query_one(Conversation).add_divider(audience_label(audience, self.assistant.registry))
+        self.show_for_audience()
 
     def _show_audience(self) -> None:
-        self.sub_title = audience_label(self.audience, self.assistant.registry)
+        registry = self.assistant.registry
+        self.sub_title = audience_label(self.audience, registry)
+        self.query_one(AudienceButton).show(short_label(self.audience, registry))
 
-    # -- actions ----------------------------------------------------------------------
-    def action_clear(self) -> None:
-        """Clear the conversation, the queue and the sources panel."""
+    def show_for_audience(self) -> None:
+        """Fold every answer the audience (and the clearance) now selected may not see, and
+        show the sources of the latest one it may."""
+        gate = self.assistant.audience(self.audience)
+        panel = self.query_one(SourcesPanel)
+        latest: Answer | None = None
+        for exchange in self.query_one(Conversation).exchanges():
+            hidden: str | None = None
+            if self.audience is not None and exchange.audience != self.audience:
+                hidden = OTHER_AUDIENCE
+            elif exchange.answer is not None and not all(
+                gate.admits(h.handling) for h in exchange.answer.citations
+            ):
+                hidden = NOT_RELEASABLE
+            exchange.show_for(hidden)
+            if hidden is None and exchange.answer is not None:
+                latest = exchange.answer
+        # The panel never keeps sources chosen for another audience.
+        panel.show(latest)
+
+    # -- new conversation -------------------------------------------------------------------
+    def action_new(self) -> None:
+        """A new conversation: the screen, the queue, the follow-up context and the sources
+        are cleared; the saved conversation stays saved."""
+        self.session.new()
+        self.clear_conversation()
+        self.action_focus_question()
+
+    def clear_conversation(self) -> None:
         self._queue.clear()
         self.conversation.clear()  # a fresh start: no follow-up refers to cleared turns
+        self.turns.clear()
         self.query_one(Conversation).clear()
         self.query_one(SourcesPanel).clear()
-        if not self._unavailable:
-            self.query_one("#question", Input).focus()
-
-    def action_focus_audience(self) -> None:
-        self.query_one(AudienceSelect).focus()
+        self.sub_title = audience_label(self.audience, self.assistant.registry)
 
     # -- terms ------------------------------------------------------------------------
     def action_look_up_term(self) -> None:
@@ -318,8 +457,8 @@ class ChatScreen(Screen[None]):
             return
         focused = self.focused
         word = None
-        if isinstance(focused, Input):
-            word = focused.selected_text.strip() or word_at(focused.value, focused.cursor_position)
+        if isinstance(focused, QuestionBox):
+            word = focused.selected_text.strip() or word_at(focused.text, focused.cursor_index)
         self.post_message(TermRequested(word, self.term_context(), prompt_if_missing=True))
 
     def term_context(self) -> TermContext:
@@ -327,7 +466,11 @@ class ChatScreen(Screen[None]):
         (in any language) and its answer (English terms may be inflected; others must be
         exact). Answers hidden for this audience are never read."""
         for exchange in reversed(self.query_one(Conversation).exchanges()):
-            if exchange.has_class("-other-audience") or exchange.answer is None:
+            if not exchange.shown or exchange.answer is None:
                 continue
             return ((exchange.question, None), (exchange.answer.text, ["en"]))
         return ()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

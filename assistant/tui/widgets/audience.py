@@ -1,13 +1,17 @@
-"""The audience selector: own use, or one of the registry's partners."""
+"""The audience: own use, or one of the registry's partners. The button in the top bar shows
+it; pressing it (or F2) opens the picker (:mod:`assistant.tui.screens.audience`)."""
 
 from __future__ import annotations
 
-from textual.widgets import Select
+from textual.binding import Binding
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Static
 
 from assistant.corpus.partners import Registry
 
 OWN_USE = "-"
-"""The selector's value for "no partner audience" (a Select value cannot be None)."""
+"""The picker's value for "no partner audience"."""
 
 OWN_USE_LABEL = "(none - own use)"
 
@@ -20,24 +24,34 @@ def audience_label(code: str | None, registry: Registry) -> str:
     return f"for audience {code} · {partner.name}" if partner else f"for audience {code}"
 
 
-class AudienceSelect(Select[str]):
-    """Who the next answers are for. The value is a partner code or :data:`OWN_USE`."""
+def short_label(code: str | None, registry: Registry) -> str:
+    """``XBO · Borealian Security Service``, or ``own use``."""
+    if code is None:
+        return "own use"
+    partner = registry.get(code)
+    return f"{code} · {partner.name}" if partner else code
 
-    def __init__(
-        self, registry: Registry, audience: str | None = None, *, id: str | None = None
-    ) -> None:
-        options = [(OWN_USE_LABEL, OWN_USE)]
-        options += [(f"{code} · {registry.partners[code].name}", code) for code in registry.codes()]
-        super().__init__(
-            options,
-            value=audience or OWN_USE,
-            allow_blank=False,
-            prompt="Audience",
-            id=id,
-        )
 
-    @property
-    def audience(self) -> str | None:
-        """The selected partner code, or None for own use."""
-        value = self.value
-        return value if isinstance(value, str) and value != OWN_USE else None
+class AudienceButton(Static, can_focus=True):
+    """``Audience ▾ XBO · Borealian Security Service``: Enter, space or a click opens the
+    picker. The audience itself belongs to the screen; this only shows it."""
+
+    BINDINGS = [Binding("enter,space,down", "press", "Choose audience", show=False)]  # noqa: RUF012
+
+    class Pressed(Message):
+        pass
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__("", markup=False, id=id)
+        self.show(label)
+
+    def show(self, label: str) -> None:
+        self.label = label
+        self.update(f"Audience ▾ {label}")
+
+    def action_press(self) -> None:
+        self.post_message(self.Pressed())
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(self.Pressed())

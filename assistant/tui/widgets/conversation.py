@@ -1,23 +1,42 @@
-"""The conversation: one :class:`Exchange` per question, with its answer rendered as Markdown."""
+"""The conversation: one :class:`Exchange` per question, with its answer rendered as Markdown,
+and a :class:`Divider` wherever the audience changed."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.events import Click
 from textual.widgets import Markdown, Static
 
-from assistant.answer.types import Answer
+from assistant.answer.types import Answer, Ruling
 
 WELCOME = (
-    "Ask a question about the corpus. Answers quote it with numbered citations [n]; "
-    "the sources panel shows each source's handling and review date. "
-    "Choose an audience (F2) to see only what that partner may receive."
+    "Ask a question about the corpus and press Enter. Answers quote it with numbered "
+    "citations [n]; the sources panel shows each source's handling and review date, and Enter "
+    "on one opens it. F2 chooses the audience: answers then hold only what that partner may "
+    "receive. F1 lists every key; ctrl+p opens the commands (saved conversations, export, "
+    "re-index, clearance, theme)."
 )
+
+OTHER_AUDIENCE = "Hidden: asked for another audience. Select that audience again to see it."
+
+_DECISION = {"ALLOW": "ALLOW", "NEEDS_CONSENT": "NEEDS CONSENT", "DENY": "DENY"}
+
+
+def rulings_table(rulings: list[Ruling]) -> str:
+    """The release decisions an answer states, as a Markdown table."""
+    if not rulings:
+        return ""
+    rows = ["| Document | To | Decision | Rule |", "|---|---|---|---|"]
+    for r in rulings:
+        rows.append(f"| {r.doc_id} | {r.to} | {_DECISION.get(r.decision, r.decision)} | {r.rule} |")
+    return "\n".join(rows)
 
 
 class Exchange(Vertical):
     """One question and its answer. ``audience`` is the partner code it was asked for;
-    ``asked_as`` the resolved question when a follow-up was completed from the conversation.
+    ``asked_as`` the resolved question when a follow-up was completed from the conversation;
+    ``given`` (a reopened turn) when it was answered.
 
     While a language model streams, its draft shows dimmed under the question; the final,
     checked answer replaces it. Its state lives in attributes and is applied to the children
@@ -31,36 +50,55 @@ class Exchange(Vertical):
         *,
         id: str,
         asked_as: str | None = None,
+        given: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="-pending")
         self.question = question
         self.audience = audience
         self.asked_as = asked_as
+        self.given = given
         self._label = label
         self._state = "queued: answered once the model is loaded"
+        self._hidden = OTHER_AUDIENCE
         self.draft = ""
         self.answer: Answer | None = None
+        if given:
+            self.add_class("-reopened")
 
     def compose(self) -> ComposeResult:
         yield Static(f"› {self.question}", classes="question", markup=False)
         if self.asked_as:
             yield Static(f"Asked as: {self.asked_as}", classes="asked-as", markup=False)
         yield Static(self._label, classes="audience", markup=False)
+        if self.given:
+            yield Static(
+                f"Given on {self.given}, as it was then · ctrl+r re-asks under today's rules",
+                classes="given",
+                markup=False,
+            )
         yield Static(self._state, classes="state", markup=False)
         yield Static(self.draft, classes="draft", markup=False)
         yield Static(self._notice(), classes="notice", markup=False)
         yield Markdown(self._markdown(), classes="answer")
-        yield Static(
-            "Hidden: asked for another audience. Select that audience again to see it.",
-            classes="withheld-note",
-            markup=False,
-        )
+        yield Markdown(self._rulings(), classes="rulings")
+        yield Static(self._as_of(), classes="as-of", markup=False)
+        yield Static(self._hidden, classes="withheld-note", markup=False)
 
     def _markdown(self) -> str:
         return self.answer.text if self.answer is not None else ""
 
     def _notice(self) -> str:
         return (self.answer.notice or "") if self.answer is not None else ""
+
+    def _rulings(self) -> str:
+        return rulings_table(self.answer.rulings) if self.answer is not None else ""
+
+    def _as_of(self) -> str:
+        if self.answer is None or self.answer.as_of is None:
+            return ""
+        if self.answer.abstained:
+            return "No answer: the closest sources are in the sources panel."
+        return f"as of {self.answer.as_of} (the oldest review date cited)"
 
     def _set_state(self, text: str) -> None:
         self._state = text
@@ -92,6 +130,11 @@ class Exchange(Vertical):
         self.set_class(bool(answer.notice), "-notice")
         for markdown in self.query(".answer").results(Markdown):
             markdown.update(self._markdown())
+        for table in self.query(".rulings").results(Markdown):
+            table.update(self._rulings())
+        self.set_class(bool(answer.rulings), "-rulings")
+        for as_of in self.query(".as-of").results(Static):
+            as_of.update(self._as_of())
         self.remove_class("-pending")
         self.set_class(answer.abstained, "-abstained")
 
@@ -101,14 +144,40 @@ class Exchange(Vertical):
         self.remove_class("-pending")
         self.add_class("-failed")
 
-    def show_for(self, audience: str | None) -> None:
-        """Fail closed on screen too: with a partner audience selected, answers prepared for
-        anyone else are collapsed. Own use sees everything (all of it is within clearance)."""
-        self.set_class(audience is not None and audience != self.audience, "-other-audience")
+    def show_for(self, hidden: str | None) -> None:
+        """Fail closed on screen too: ``hidden`` says why the answer may not be shown to the
+        audience now selected (asked for another partner, or its sources no longer go); None
+        shows it."""
+        if hidden is not None:
+            self._hidden = hidden
+            for note in self.query(".withheld-note").results(Static):
+                note.update(hidden)
+        self.set_class(hidden is not None, "-other-audience")
+
+    @property
+    def shown(self) -> bool:
+        return not self.has_class("-other-audience")
+
+    def on_click(self, event: Click) -> None:
+        """A click selects the exchange (ctrl+r re-asks the selected one)."""
+        conversation = self.parent
+        if isinstance(conversation, Conversation):
+            conversation.select(self)
+
+
+class Divider(Static):
+    """``── now for audience XBO · Borealian Security Service ──``"""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(f"── now {label} ──", markup=False, classes="divider")
 
 
 class Conversation(VerticalScroll):
     """The questions and answers, newest at the bottom."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.selected: Exchange | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="welcome", markup=False)
@@ -118,6 +187,23 @@ class Conversation(VerticalScroll):
         self.mount(exchange)
         self.call_after_refresh(self.scroll_end, animate=False)
 
+    def add_divider(self, label: str) -> None:
+        """Mark where the audience changed (only between exchanges: not at the very top,
+        and not twice in a row)."""
+        children = list(self.children)
+        if not self.exchanges():
+            return
+        if children and isinstance(children[-1], Divider):
+            children[-1].remove()
+        self.mount(Divider(label))
+        self.call_after_refresh(self.scroll_end, animate=False)
+
+    def select(self, exchange: Exchange) -> None:
+        if self.selected is not None:
+            self.selected.remove_class("-selected")
+        self.selected = exchange
+        exchange.add_class("-selected")
+
     def exchange(self, exchange_id: str) -> Exchange | None:
         found = self.query(f"#{exchange_id}").results(Exchange)
         return next(iter(found), None)
@@ -126,7 +212,9 @@ class Conversation(VerticalScroll):
         return list(self.query(Exchange).results(Exchange))
 
     def clear(self) -> None:
+        self.selected = None
         self.query(Exchange).remove()
+        self.query(Divider).remove()
         self.query_one("#welcome").display = True
 
     def show_empty_store(self, message: str) -> None:

@@ -1,4 +1,4 @@
-"""The status line: loading, ready, empty store or failure."""
+"""The status line: loading, ready, answering, re-indexing, empty store or failure."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ EMPTY_STORE = "The store is empty. Run: liaison ingest"
 
 
 class StatusLine(Static):
-    """One line saying whether questions can be answered yet."""
+    """One short phrase saying whether questions can be answered yet."""
 
-    _STATES = ("-loading", "-ready", "-empty", "-error")
+    _STATES = ("-loading", "-ready", "-busy", "-empty", "-error")
 
     def __init__(self, *, id: str | None = None) -> None:
         # Messages from the core may hold brackets: never read them as markup.
@@ -24,9 +24,14 @@ class StatusLine(Static):
     def show_loading(self) -> None:
         self._set("-loading", "loading model…")
 
-    def show_ready(self, documents: int, clearance: str) -> None:
-        noun = "document" if documents == 1 else "documents"
-        self._set("-ready", f"ready · {documents} {noun} · clearance {clearance}")
+    def show_ready(self) -> None:
+        self._set("-ready", "ready")
+
+    def show_answering(self) -> None:
+        self._set("-busy", "answering…")
+
+    def show_reindexing(self, text: str) -> None:
+        self._set("-busy", text)
 
     def show_empty(self) -> None:
         self._set("-empty", EMPTY_STORE)
