@@ -37,7 +37,7 @@ class LiaisonApp(App[None]):
     TITLE = "liaison"
     COMMANDS: ClassVar = App.COMMANDS | {TermCommands}
     BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (everything is saved)"),
         Binding("ctrl+t", "term_input", "Term", show=False),
     ]
 

@@ -95,16 +95,52 @@ class ChatScreen(ChatTools):
         (160, "-wide"),
     ]
     BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
-        Binding("f1", "help", "Help"),
-        Binding("f2", "choose_audience", "Audience"),
-        Binding("f3", "toggle_sources", "Sources"),
-        Binding("escape", "focus_question", "Question box", show=False),
-        Binding("ctrl+n", "new", "New"),
+        Binding("f1", "help", "Help", tooltip="This page: every key and command"),
+        Binding(
+            "f2",
+            "choose_audience",
+            "Audience",
+            tooltip="Choose who the next answers are for (type to filter, Enter)",
+        ),
+        Binding(
+            "f3",
+            "toggle_sources",
+            "Sources",
+            tooltip="Show the sources (narrow terminal) or fold them away (wide)",
+        ),
+        Binding(
+            "escape",
+            "focus_question",
+            "Question box",
+            tooltip="Back to the question box, from anywhere on the screen",
+            show=False,
+        ),
+        Binding("ctrl+n", "new", "New", tooltip="A new conversation (this one stays saved)"),
         Binding("ctrl+l", "new", "New conversation", show=False),
-        Binding("ctrl+o", "open_saved", "Open"),
-        Binding("ctrl+s", "export", "Export"),
-        Binding("ctrl+r", "reask", "Re-ask"),
-        Binding("ctrl+t", "look_up_term", "Term"),
+        Binding(
+            "ctrl+o",
+            "open_saved",
+            "Open",
+            tooltip="Reopen a saved conversation, searched by text or partner",
+        ),
+        Binding(
+            "ctrl+s",
+            "export",
+            "Export",
+            tooltip="Export the conversation to Markdown for the current audience",
+        ),
+        Binding(
+            "ctrl+r",
+            "reask",
+            "Re-ask",
+            tooltip="Re-ask the selected (click) or last reopened question, today's rules",
+        ),
+        Binding(
+            "ctrl+t",
+            "look_up_term",
+            "Term",
+            tooltip="Look up a term: the selection, the word at the cursor, or type one",
+        ),
     ]
 
     def __init__(self, assistant: Assistant, audience: str | None = None) -> None:
@@ -350,7 +386,10 @@ class ChatScreen(ChatTools):
             self.turns[exchange.id or ""] = turn
             self.save_turn(turn)
             self.show_for_audience()
-            conversation.call_after_refresh(conversation.scroll_end, animate=False)
+            # The officer reads the answer from its first line, however long it is.
+            conversation.call_after_refresh(
+                conversation.scroll_to_widget, exchange, animate=False, top=True
+            )
         self._done()
 
     @on(AskFailed)

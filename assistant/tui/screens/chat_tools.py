@@ -36,7 +36,7 @@ from assistant.tui.messages import (
 )
 from assistant.tui.screens.consent import ConsentScreen
 from assistant.tui.screens.conversations import ConversationsScreen
-from assistant.tui.screens.help import WIDGET_KEYS, HelpScreen, binding_rows, help_markdown
+from assistant.tui.screens.help import WIDGET_KEYS, HelpScreen, binding_rows, help_content
 from assistant.tui.screens.prompts import ChoicePrompt, SavePrompt
 from assistant.tui.screens.reindex import ReindexScreen, summary
 from assistant.tui.screens.source import DocumentScreen, PassageScreen
@@ -80,7 +80,7 @@ class ChatTools(Screen[None]):
         groups = [("Chat", keys), *WIDGET_KEYS]
         rows = getattr(self.app, "command_rows", None)
         commands: list[tuple[str, str]] = rows() if callable(rows) else []
-        self.app.push_screen(HelpScreen(help_markdown(groups, commands)), self._back)
+        self.app.push_screen(HelpScreen(help_content(groups, commands)), self._back)
 
     def action_toggle_sources(self) -> None:
         """F3: on a narrow terminal the sources take the conversation's place; on a wide one
@@ -108,12 +108,9 @@ class ChatTools(Screen[None]):
             if what == "document":
                 self.open_document(hit, spans)
             else:
-                self._back_to_sources()
+                self._back()
 
         self.app.push_screen(PassageScreen(n, hit, spans), chosen)
-
-    def _back_to_sources(self) -> None:
-        self.call_after_refresh(self.query_one("#citations").focus)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="document")
     def open_document(self, hit: Hit, spans: list[tuple[int, int]]) -> None:
@@ -128,7 +125,7 @@ class ChatTools(Screen[None]):
     def _document(self, message: DocumentReady) -> None:
         label = audience_label(self.audience, self.assistant.registry)
         screen = DocumentScreen(message.view, message.cited, message.spans, label)
-        self.app.push_screen(screen, lambda _: self._back_to_sources())
+        self.app.push_screen(screen, self._back)
 
     # -- consent -----------------------------------------------------------------------------
     @on(SourcesPanel.ConsentAsked)
@@ -162,7 +159,7 @@ class ChatTools(Screen[None]):
             elif request is not None and what == "save":
                 self._save_request(request)
                 return
-            self._back_to_sources()
+            self._back()
 
         self.app.push_screen(ConsentScreen(message.check, request), chosen)
 

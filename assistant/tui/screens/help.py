@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, Markdown
+from textual.widgets import Label, Static
 
 Group = tuple[str, Sequence[tuple[str, str]]]
 
@@ -35,41 +36,47 @@ WIDGET_KEYS: tuple[Group, ...] = (
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, description) for every described binding."""
+    """(keys, what it does) for every described binding, once per key; the tooltip, when a
+    binding has one, is the longer description."""
     rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
         keys = ", ".join(k.strip() for k in binding.key.split(","))
-        rows.append((keys, binding.description))
+        if keys in seen:
+            continue
+        seen.add(keys)
+        rows.append((keys, binding.tooltip or binding.description))
     return rows
 
 
-def _table(rows: Sequence[tuple[str, str]]) -> str:
-    lines = ["| Key | What it does |", "|---|---|"]
-    lines += [f"| `{k}` | {what} |" for k, what in rows]
-    return "\n".join(lines)
-
-
-def help_markdown(groups: Sequence[Group], commands: Sequence[tuple[str, str]]) -> str:
-    parts: list[str] = []
+def help_content(groups: Sequence[Group], commands: Sequence[tuple[str, str]]) -> Content:
+    """Every group of keys, then the palette's commands, as aligned columns."""
+    width = max(len(k) for _, rows in groups for k, _ in rows) + 2
+    parts: list[Content | str | tuple[str, str]] = []
     for title, rows in groups:
-        parts += [f"### {title}", "", _table(rows), ""]
-    parts += ["### Commands (ctrl+p, then type)", "", "| Command | What it does |", "|---|---|"]
-    parts += [f"| {name} | {what} |" for name, what in commands]
-    return "\n".join(parts) + "\n"
+        parts += [(title, "bold $accent"), "\n"]
+        for keys, what in rows:
+            parts += [("  " + keys.ljust(width), "bold"), f"{what}\n"]
+        parts.append("\n")
+    parts += [("Commands (ctrl+p, then type a few letters)", "bold $accent"), "\n"]
+    name_width = max((len(n) for n, _ in commands), default=0) + 2
+    for name, what in commands:
+        parts += [("  " + name.ljust(name_width), "bold"), f"{what}\n"]
+    return Content.assemble(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss(None)", "Close")]  # noqa: RUF012
 
-    def __init__(self, markdown: str) -> None:
+    def __init__(self, content: Content) -> None:
         super().__init__()
-        self.markdown = markdown
+        self.content = content
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-panel"):
             yield Label("liaison: keys and commands", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Markdown(self.markdown, id="help-markdown")
+                yield Static(self.content, id="help-text")
             yield Label("Escape: close", id="help-close")
