@@ -112,7 +112,8 @@ class Registry(BaseModel):
 
     def matching(self, text: str) -> list[str]:
         """The partners whose code, service name or country holds every word of ``text``
-        (case and accents ignored), as one types: codes that start with it first."""
+        (case and accents ignored), as one types: a code that starts with it first, then a
+        name or country with a word that starts with it."""
         words = fold_chars(text).split()
         if not words:
             return self.codes()
@@ -121,8 +122,13 @@ class Registry(BaseModel):
             partner = self.partners[code]
             return fold_chars(f"{code} {partner.name} {partner.country or ''}")
 
+        def rank(code: str) -> int:
+            if code.lower().startswith(words[0]):
+                return 0
+            return 1 if any(w.startswith(words[0]) for w in haystack(code).split()) else 2
+
         found = [c for c in self.codes() if all(w in haystack(c) for w in words)]
-        return sorted(found, key=lambda c: not c.lower().startswith(words[0]))
+        return sorted(found, key=rank)
 
     def find_in_text(self, text: str) -> list[str]:
         """Every partner mentioned in ``text`` by code, service name or country (incl. simple

@@ -115,3 +115,19 @@ def test_metadata_round_trip() -> None:
         from_metadata({"marked": True, "classification": "BOGUS", "originator": "OWN"}) == UNMARKED
     )
     assert from_metadata({}) == UNMARKED
+
+
+def test_partners_matching_as_one_types() -> None:
+    from tests.conftest import registry_of
+
+    registry = registry_of("XBO", "XMA", "XNE", "XCA")
+    assert registry.matching("") == ["XBO", "XCA", "XMA", "XNE"]
+    assert registry.matching("xn") == ["XNE"]
+    assert registry.matching("security") == ["XBO", "XNE"]  # name words
+    assert registry.matching("intelligence maravian") == ["XMA"]  # every word, any order
+    assert registry.matching("CALDERA") == ["XCA"]  # the country, any case
+    assert registry.matching("  ") == registry.codes()
+    assert registry.matching("atlantis") == []
+    # A code that starts with what was typed comes first.
+    assert registry.matching("x")[0] == "XBO"
+    assert registry.matching("c")[0] == "XCA"
