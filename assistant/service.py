@@ -313,13 +313,11 @@ class Assistant:
     def conversations(self) -> ConversationStore:
         return ConversationStore(paths.data_dir() / CONVERSATIONS_FILE)
 
-    def export(
-        self, turns: Sequence[Turn], title: str, path: Path, partner: str | None = None
-    ) -> Export:
+    def export(self, turns: Sequence[Turn], path: Path, partner: str | None = None) -> Export:
         """Write ``turns`` to Markdown at ``path`` for ``partner`` (None: own use), the rules
         applied again today, and record the export in the audit log."""
         aud = self.audience(partner)
-        made = export_markdown(turns, aud, title)
+        made = export_markdown(turns, aud)
         if not made.turns:
             who = f"to {partner}" if partner else "within your clearance"
             raise BadInput(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.audit.entries import entry, gate_decisions
+from assistant.conversation.session import clip_title
 from assistant.conversation.store import Turn
 from assistant.corpus.markings import Handling
 from assistant.policy.banner import composed_banner, portion_mark
@@ -58,20 +59,23 @@ def exportable(turn: Turn, audience: Audience) -> bool:
 
 
 def export_markdown(
-    turns: Sequence[Turn], audience: Audience, title: str, exported: dt.date | None = None
+    turns: Sequence[Turn], audience: Audience, exported: dt.date | None = None
 ) -> Export:
+    """The turns ``audience`` may have, as Markdown. The title is the first exported question:
+    a conversation's own title is its first question, which may be one left out."""
     kept = [t for t in turns if exportable(t, audience)]
+    title = clip_title(kept[0].question) if kept else "(nothing exportable)"
     quoted = [h.handling for t in kept for h in t.answer.citations]
     banner = composed_banner(quoted, audience.partner)
     line = f"**{banner.banner()}**"
     who = f"for {audience.partner}" if audience.partner else "for own use"
     left = len(turns) - len(kept)
-    note = (
-        f" · {left} turn{'s' if left != 1 else ''} left out: asked for another audience or "
-        f"with sources that may not go {who.removeprefix('for ')}"
-        if left
-        else ""
+    why = (
+        f"asked for another audience, or with sources that may not go to {audience.partner}"
+        if audience.partner
+        else "with sources above the clearance"
     )
+    note = f" · {left} turn{'s' if left != 1 else ''} left out: {why}" if left else ""
     lines = [
         line,
         "",

@@ -27,7 +27,7 @@ def _audience(partner: str | None, clearance: Level = Level.SECRET) -> Audience:
 
 def test_own_use_exports_everything_within_the_clearance() -> None:
     turns = [turn("a", PUBLIC), turn("b", FOR_XBO, audience="XBO"), turn("c", SECRET_OWN)]
-    made = export_markdown(turns, _audience(None), "Gifts")
+    made = export_markdown(turns, _audience(None))
     assert len(made.turns) == 3 and made.left_out == 0
     lines = made.text.splitlines()
     assert lines[0] == lines[-1] == f"**{made.banner.banner()}**"
@@ -36,7 +36,7 @@ def test_own_use_exports_everything_within_the_clearance() -> None:
     assert "_Asked 2026-11-30T14:02:00Z for XBO, clearance SECRET._" in made.text
     assert "- [1] Doc 1 › Section 1 · CONFIDENTIAL//REL TO XBO · as of 2026-03-02" in made.text
     # Below the clearance, the SECRET turn is left out (and only counted).
-    lower = export_markdown(turns, _audience(None, Level.CONFIDENTIAL), "Gifts")
+    lower = export_markdown(turns, _audience(None, Level.CONFIDENTIAL))
     assert [t.question for t in lower.turns] == ["a", "b"]
     assert lower.left_out == 1
     assert "## 2. b" in lower.text and "## 3." not in lower.text
@@ -50,7 +50,7 @@ def test_a_partner_export_holds_only_its_own_releasable_turns() -> None:
         turn("asked for own use", PUBLIC),
         turn("asked for XMA", PUBLIC, audience="XMA"),
     ]
-    made = export_markdown(turns, _audience("XBO"), "t")
+    made = export_markdown(turns, _audience("XBO"))
     assert [t.question for t in made.turns] == ["asked for XBO"]
     assert made.left_out == 2
     assert "asked for XMA" not in made.text and "asked for own use" not in made.text
@@ -58,6 +58,8 @@ def test_a_partner_export_holds_only_its_own_releasable_turns() -> None:
     assert made.banner.classification is Level.CONFIDENTIAL
     assert made.banner.rel_to == ("XBO",)
     assert made.text.startswith("**CONFIDENTIAL//REL TO XBO**")
+    # The title is the first exported question, never one left out.
+    assert "# Conversation: asked for XBO" in made.text
 
 
 def test_a_turn_whose_consent_has_expired_is_no_longer_exported() -> None:
@@ -69,7 +71,7 @@ def test_a_turn_whose_consent_has_expired_is_no_longer_exported() -> None:
     )
     old = turn("given under a consent", consented, audience="XBO")
     assert not exportable(old, _audience("XBO"))
-    made = export_markdown([old, turn("fine", PUBLIC, audience="XBO")], _audience("XBO"), "t")
+    made = export_markdown([old, turn("fine", PUBLIC, audience="XBO")], _audience("XBO"))
     assert [t.question for t in made.turns] == ["fine"]
     assert "given under a consent" not in made.text
 
@@ -77,7 +79,7 @@ def test_a_turn_whose_consent_has_expired_is_no_longer_exported() -> None:
 def test_the_assistant_writes_the_file_and_the_audit_log(tmp_path: Path) -> None:
     fake = FakeAssistant(tmp_path / "store")
     target = tmp_path / "out" / "conv.md"
-    made = fake.export([turn("a", PUBLIC, audience="XBO")], "Gifts", target, "XBO")
+    made = fake.export([turn("a", PUBLIC, audience="XBO")], target, "XBO")
     assert target.read_text(encoding="utf-8") == made.text
     assert isinstance(fake.audit, AuditLog)
     last = json.loads(fake.audit.path.read_text(encoding="utf-8").splitlines()[-1])
@@ -85,5 +87,5 @@ def test_the_assistant_writes_the_file_and_the_audit_log(tmp_path: Path) -> None
     assert last["audience"] == "XBO"
     assert last["chunks"] == ["chunk-1"]
     with pytest.raises(BadInput, match="nothing to export: no turn may go to XMA"):
-        fake.export([turn("a", PUBLIC, audience="XBO")], "Gifts", tmp_path / "x.md", "XMA")
+        fake.export([turn("a", PUBLIC, audience="XBO")], tmp_path / "x.md", "XMA")
     assert not (tmp_path / "x.md").exists()

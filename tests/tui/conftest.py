@@ -22,7 +22,7 @@ from assistant.index.manifest import Manifest
 from assistant.language.termbase import Termbase
 from assistant.language.termfile import load_termbase
 from assistant.retrieval.types import Hit, Withheld
-from assistant.service import Assistant
+from assistant.service import Assistant, DocumentView
 from tests.conftest import SHIPPED
 
 LEVELS = Handling(classification="UNCLASSIFIED", originator="OWN")
@@ -133,6 +133,15 @@ class FakeAssistant(Assistant):
 
     def warm(self) -> None:
         self.gate.wait(timeout=10)
+
+    def document(self, doc_id: str, partner: str | None = None) -> DocumentView:
+        """The scripted answer's passages of ``doc_id`` the audience may read, and one more
+        passage that is never shown (to count as hidden)."""
+        gate = self.audience(partner)
+        passages = [h for h in sample_answer().citations if h.doc_id == doc_id]
+        shown = [h for h in passages if gate.admits(h.handling)]
+        title = passages[0].title if passages else doc_id
+        return DocumentView(doc_id, title, shown, len(passages) - len(shown) + 1)
 
     def ask_stream(
         self, question: str, *, audience: str | None = None, **_: Any

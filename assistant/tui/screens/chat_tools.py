@@ -269,25 +269,25 @@ class ChatTools(Screen[None]):
         who = self.audience or "own-use"
         name = f"conversation-{dt.date.today().isoformat()}-{who}.md"
         label = audience_label(self.audience, self.assistant.registry)
-        title = self.session.title or turns[0].question
 
         def chosen(path: str | None) -> None:
             if path:
-                self.export(turns, title, Path(path).expanduser(), self.audience)
+                self.export(turns, Path(path).expanduser(), self.audience)
             self._back()
 
         prompt = SavePrompt(str(Path.cwd() / name), f"Export the conversation ({label}) as")
         self.app.push_screen(prompt, chosen)
 
     @work(thread=True, exit_on_error=False, group="write")
-    def export(self, turns: list[Turn], title: str, path: Path, audience: str | None) -> None:
+    def export(self, turns: list[Turn], path: Path, audience: str | None) -> None:
         try:
-            made = self.assistant.export(turns, title, path, audience)
+            made = self.assistant.export(turns, path, audience)
         except LiaisonError as exc:
             self.post_message(Failed(exc.one_line(), exc.title))
             return
         left = f", {made.left_out} left out" if made.left_out else ""
-        text = f"Exported {len(made.turns)} turns to {path} · {made.banner.banner()}{left}"
+        n = len(made.turns)
+        text = f"Exported {n} turn{'s' if n != 1 else ''} to {path} · {made.banner.banner()}{left}"
         self.post_message(Saved(text, "Export"))
 
     # -- clearance ---------------------------------------------------------------------------
