@@ -69,9 +69,7 @@ def test_abstention(snap_compare: Any, tmp_path: Path) -> None:
 
 def release_decision(question: str, audience: str | None) -> Answer:
     answer = sample_answer(question, audience)
-    answer.text = (
-        "XCA money-laundering typologies 2026 may go to XTA only with XCA's consent. [1]"
-    )
+    answer.text = "XCA money-laundering typologies 2026 may go to XTA only with XCA's consent. [1]"
     answer.citations = answer.citations[:1]
     answer.rulings = [Ruling("xca-ml-typologies-2026", "XTA", "NEEDS_CONSENT", "tlp-green")]
     return answer
