@@ -14,11 +14,21 @@ from textual.pilot import Pilot
 from assistant.answer.types import Answer, Ruling
 from assistant.language.termbase import Concept, Termbase
 from assistant.tui.screens.term import TermScreen
+from assistant.tui.widgets import QuestionBox
 from tests.tui.conftest import LEVELS, FakeAssistant, make_hit, sample_answer
 from tests.tui.pilot import app_for, ask, choose_audience, settle
 
 SIZE = (120, 36)
 STORE = Path("/srv/liaison/store")  # shown in the info bar: fixed, so the picture is stable
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Settle, and stop the question box's cursor from blinking (a blink is a timing, not a
+    picture: the snapshot would depend on when it is taken)."""
+    await settle(pilot)
+    for box in pilot.app.query(QuestionBox):
+        box.cursor_blink = False
+    await pilot.pause()
 
 
 def scripted(tmp_path: Path, **kwargs: Any) -> FakeAssistant:
@@ -36,14 +46,14 @@ def asking(question: str, audience: str = "") -> Callable[[Pilot[Any]], Awaitabl
             await choose_audience(pilot, audience)
             await settle(pilot)
         await ask(pilot, question)
-        await settle(pilot)
+        await steady(pilot)
 
     return run
 
 
 def test_empty_chat(snap_compare: Any, tmp_path: Path) -> None:
     app = app_for(scripted(tmp_path))
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady)
 
 
 def test_answer_with_sources(snap_compare: Any, tmp_path: Path) -> None:
@@ -149,6 +159,6 @@ def test_term_view(snap_compare: Any, tmp_path: Path) -> None:
             await settle(pilot, rounds=1)
             if isinstance(pilot.app.screen, TermScreen) and pilot.app.screen.lookup:
                 break
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=look_up)
