@@ -58,6 +58,9 @@ from assistant.retrieval.hybrid import Retriever
 from assistant.retrieval.multilingual import search_any_language
 from assistant.retrieval.types import Filters, Hit, Mode, SearchResult
 
+PARTICULARS = 2
+"""An answer's candidates include up to this many passages of each partner the question names."""
+
 
 class Assistant:
     def __init__(
@@ -181,10 +184,12 @@ class Assistant:
         k: int | None = None,
         filters: Filters | None = None,
         mode: Mode | None = None,
+        particulars: int = 0,
     ) -> tuple[Expansion, SearchResult]:
         """Search for a question in any language. A non-English question is carried over to
         English with the termbase; the question as asked joins the fusion at a lower weight
-        (names, codes and cognates still match, and the model knows some French and German)."""
+        (names, codes and cognates still match, and the model knows some French and German).
+        ``particulars``: see :func:`search_any_language`."""
         return search_any_language(
             self.retriever,
             question,
@@ -195,6 +200,7 @@ class Assistant:
             k=k,
             filters=filters,
             mode=mode,
+            particulars=particulars,
         )
 
     def ask(
@@ -227,7 +233,7 @@ class Assistant:
             filters or Filters(),
             knowledge=self,
             routes=self.routes,
-            retrieve=lambda q, a, f: self.retrieve(q, a, k=k, filters=f),
+            retrieve=lambda q, a, f: self.retrieve(q, a, k=k, filters=f, particulars=PARTICULARS),
             answerer=self.answerer(aud),
         )
         return self._recorded(events, aud, command)

@@ -4,15 +4,20 @@ is weak. It is deterministic and needs nothing but the corpus and the embedding 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from assistant.answer.layout import asks_for_code, layout
+from assistant.answer.spans import Atom, choose_spans
 from assistant.answer.types import Answer
 from assistant.corpus.chunking import context_text
+from assistant.corpus.passage import Unit, units
 from assistant.index.embedder import Embedder
 from assistant.retrieval.types import Hit, SearchResult
-from assistant.text import sentences, strip_marking, tokenize
+from assistant.text import tokenize
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
 EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)
@@ -20,31 +25,18 @@ EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)
 embedding similarity of the top passage); see :meth:`ExtractiveAnswerer._evidence`."""
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    hit_index: int
-    position: int
-    text: str
-    relevance: float
-    vector: np.ndarray
-
-
 class ExtractiveAnswerer:
-    """Sentence selection by relevance (embedding similarity plus lexical overlap), with
-    redundancy removed by maximal marginal relevance."""
+    """Quotes whole spans of the passages that answer best (see :mod:`assistant.answer.spans`):
+    units scored by relevance (embedding similarity plus lexical overlap), a lead-in always
+    with its list, the general rule before a partner's particulars."""
 
     def __init__(
-        self,
-        embedder: Embedder,
-        *,
-        max_sentences: int = 4,
-        min_evidence: float = 0.438,
-        mmr_lambda: float = 0.7,
+        self, embedder: Embedder, *, max_sentences: int = 4, min_evidence: float = 0.438
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
+        """The main span's atoms at most (a lead-in with its list counts as one)."""
         self.min_evidence = min_evidence
-        self.mmr_lambda = mmr_lambda
 
     def answer(self, result: SearchResult) -> Answer:
         hits = result.hits
@@ -53,23 +45,16 @@ class ExtractiveAnswerer:
         qvec = result.query_vector
         if qvec is None:
             qvec = self.embedder.encode([result.query])[0]
-        candidates = self._candidates(result.query, qvec, hits)
-        evidence = self._evidence(result, qvec, hits[0], candidates)
-        if evidence < self.min_evidence:
+        atoms = self._atoms(result.query, qvec, hits, result.partners)
+        evidence = self._evidence(result, qvec, hits[0], atoms)
+        if evidence < self.min_evidence or not atoms:
             return self._abstain(result, evidence=evidence)
-        chosen = self._select(candidates)
-        # Present in reading order: by passage rank, then by position in the passage.
-        chosen.sort(key=lambda c: (c.hit_index, c.position))
-        numbering: dict[int, int] = {}
-        parts: list[str] = []
-        for cand in chosen:
-            n = numbering.setdefault(cand.hit_index, len(numbering) + 1)
-            parts.append(f"{_as_sentence(cand.text)} [{n}]")
-        cited = [hits[i] for i in sorted(numbering, key=numbering.__getitem__)]
+        spans = choose_spans(atoms, hits, result.partners, length=self.max_sentences)
+        text, cited = layout(spans, hits)
         return Answer(
             question=result.query,
             audience=result.audience,
-            text=" ".join(parts),
+            text=text,
             citations=cited,
             abstained=False,
             withheld=result.withheld,
@@ -77,7 +62,7 @@ class ExtractiveAnswerer:
         )
 
     def _evidence(
-        self, result: SearchResult, qvec: np.ndarray, top: Hit, candidates: list[_Candidate]
+        self, result: SearchResult, qvec: np.ndarray, top: Hit, atoms: list[Atom]
     ) -> float:
         """How well the passages cover the question, from three signals that fail differently:
         the best sentence's relevance, the share of the question's content words the top
@@ -87,7 +72,7 @@ class ExtractiveAnswerer:
         (docs/evaluation.md, "Tuning"). For a question carried over from another language the
         coverage counts its words (each covered by any of its renderings), not the words of
         the longer English query."""
-        best = max((c.relevance for c in candidates), default=0.0)
+        best = max((a.relevance for a in atoms), default=0.0)
         passage = context_text(top.title, top.section, top.text)
         coverage = _coverage(result, set(tokenize(passage)))
         dense = float(self.embedder.encode([passage])[0] @ qvec)
@@ -97,54 +82,51 @@ class ExtractiveAnswerer:
             + EVIDENCE_WEIGHTS[2] * dense
         )
 
-    def _candidates(self, question: str, qvec: np.ndarray, hits: list[Hit]) -> list[_Candidate]:
-        qtokens = set(tokenize(question))
-        texts: list[tuple[int, int, str]] = []
+    def _atoms(
+        self, question: str, qvec: np.ndarray, hits: list[Hit], partners: Sequence[str] = ()
+    ) -> list[Atom]:
+        """Every quotable atom of the passages, scored. Code is quoted only when the question
+        asks for a command; a lead-in whose list is not in the passage is never quoted. The
+        codes of the partners the question names do not count as its words: the general rule
+        does not name them, yet it answers."""
+        qtokens = set(tokenize(question)) - set(tokenize(" ".join(partners)))
+        with_code = asks_for_code(question)
+        groups: list[tuple[int, list[Unit]]] = []
         for i, hit in enumerate(hits):
-            for j, sentence in enumerate(strip_marking(s) for s in sentences(hit.text)):
-                if len(sentence) >= 25 and not sentence.startswith("|"):
-                    texts.append((i, j, sentence))
-        if not texts:
+            current: dict[int, list[Unit]] = {}
+            for unit in units(hit.text):
+                if unit.dangling or (unit.kind == "code" and not with_code):
+                    continue
+                current.setdefault(unit.group, []).append(unit)
+            for members in current.values():
+                if any(u.kind == "code" for u in members) and not with_code:
+                    continue
+                if (
+                    len(members) == 1
+                    and members[0].kind == "sentence"
+                    and len(members[0].text) < 25
+                ):
+                    continue  # "Yes." or a stray fragment says nothing alone
+                groups.append((i, members))
+        if not groups:
             return []
-        vectors = self.embedder.encode([t for _, _, t in texts])
+        flat = [u.text for _, members in groups for u in members]
+        vectors = self.embedder.encode(flat)
         sims = vectors @ qvec
-        out = []
-        for (i, j, text), vec, sim in zip(texts, vectors, sims, strict=True):
-            stoks = set(tokenize(text))
-            overlap = len(qtokens & stoks) / len(qtokens) if qtokens else 0.0
-            # Similarity dominates; overlap rewards sentences that use the question's own terms;
-            # a small prior favours the better-ranked passages.
-            relevance = 0.75 * float(sim) + 0.25 * overlap - 0.01 * i
-            out.append(_Candidate(i, j, text, relevance, vec))
-        return out
-
-    def _select(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        pool = sorted(candidates, key=lambda c: -c.relevance)
-        best = pool[0].relevance
-        chosen: list[_Candidate] = [pool.pop(0)]
-        while pool and len(chosen) < self.max_sentences:
-
-            def mmr(c: _Candidate) -> float:
-                redundancy = max(float(c.vector @ s.vector) for s in chosen)
-                return self.mmr_lambda * c.relevance - (1 - self.mmr_lambda) * redundancy
-
-            nxt = max(pool, key=mmr)
-            pool.remove(nxt)
-            redundancy = max(float(nxt.vector @ s.vector) for s in chosen)
-            # Stop at sentences much weaker than the best, or near-repeats of one already chosen.
-            if nxt.relevance < best * 0.8 or redundancy > 0.9:
-                continue
-            chosen.append(nxt)
-        if len(chosen) == 1 and len(chosen[0].text) < 120:
-            # One short sentence rarely answers alone: add its best neighbour in the same passage.
-            same = [
-                c
-                for c in candidates
-                if c.hit_index == chosen[0].hit_index and abs(c.position - chosen[0].position) == 1
-            ]
-            if same:
-                chosen.append(max(same, key=lambda c: c.relevance))
-        return chosen
+        atoms: list[Atom] = []
+        at = 0
+        for i, members in groups:
+            scores = []
+            vecs = []
+            for unit in members:
+                overlap = len(qtokens & set(tokenize(unit.text))) / len(qtokens) if qtokens else 0.0
+                # Similarity dominates; overlap rewards the question's own terms; a small prior
+                # favours the better-ranked passages.
+                scores.append(0.75 * float(sims[at]) + 0.25 * overlap - 0.01 * i)
+                vecs.append(vectors[at])
+                at += 1
+            atoms.append(Atom(i, members, max(scores), vecs))
+        return atoms
 
     def _abstain(self, result: SearchResult, evidence: float) -> Answer:
         closest = result.hits[:3]
@@ -172,13 +154,8 @@ class ExtractiveAnswerer:
 def _coverage(result: SearchResult, passage: set[str]) -> float:
     """The share of the question's content words that ``passage`` (its tokens) contains."""
     if result.units:
-        units = [set(tokenize(" ".join(unit))) for unit in result.units]
-        units = [u for u in units if u]
-        return sum(bool(u & passage) for u in units) / len(units) if units else 0.0
+        words = [set(tokenize(" ".join(unit))) for unit in result.units]
+        words = [w for w in words if w]
+        return sum(bool(w & passage) for w in words) / len(words) if words else 0.0
     qtokens = set(tokenize(result.query))
     return len(qtokens & passage) / len(qtokens) if qtokens else 0.0
-
-
-def _as_sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", ":", ";")) else text + "."

@@ -22,10 +22,15 @@ def search_any_language(
     k: int | None = None,
     filters: Filters | None = None,
     mode: Mode | None = None,
+    particulars: int = 0,
 ) -> tuple[Expansion, SearchResult]:
     """Search for a question in any language. A non-English question is carried over to
     English with the termbase; the question as asked joins the fusion at a lower weight
-    (names, codes and cognates still match, and the model knows some French and German)."""
+    (names, codes and cognates still match, and the model knows some French and German).
+
+    With ``particulars``, each partner the question names (two at most) adds up to that many
+    of its own passages after the ranked hits, so that an answer can give the general rule
+    and then the partner's particulars (both through the same gate)."""
     expansion = carry_over(question, termbase, registry)
     result = retriever.search(
         expansion.english_query,
@@ -38,4 +43,18 @@ def search_any_language(
     )
     if expansion.expanded:
         result.units = expansion.units
+    result.partners = tuple(registry.find_in_text(question))
+    if particulars and not (filters and filters.partner):
+        for code in result.partners[:2]:
+            own = retriever.search(
+                expansion.english_query,
+                audience,
+                k=particulars,
+                filters=Filters(partner=code, kind=filters.kind if filters else None),
+                mode=mode,
+                also=(question,) if expansion.expanded else (),
+                also_weight=settings.original_weight,
+            )
+            have = {h.chunk_id for h in result.hits}
+            result.hits += [h for h in own.hits if h.chunk_id not in have]
     return expansion, result

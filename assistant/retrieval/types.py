@@ -120,6 +120,9 @@ class SearchResult:
     units: tuple[tuple[str, ...], ...] = ()
     """For a question carried over from another language: its content words, each with the
     English words that render it (see ``expansion.Expansion.units``); empty for English."""
+    partners: tuple[str, ...] = ()
+    """The partners the question names (codes, in order of mention): the answer gives the
+    general rule first, then these partners' particulars, labelled."""
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
