@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
+from assistant.answer.compound import combine
+from assistant.answer.followup import topic_words
 from assistant.answer.llm import LLMAnswerer, stream_answer
+from assistant.answer.parts import carry_partner, carry_topic, split_question
 from assistant.answer.routes.base import Knowledge, Route
 from assistant.answer.types import Answerer, AnswerEvent, DoneEvent
 from assistant.language.expansion import Expansion
@@ -30,7 +33,38 @@ def answer_events(
 ) -> Iterator[AnswerEvent]:
     """The answer as events: draft tokens (language-model backend only), then one DoneEvent.
 
-    Release questions go to the rules engine first: a model or retrieval never decides them."""
+    Release questions go to the rules engine first: a model or retrieval never decides them.
+    A compound question is answered part by part (:mod:`assistant.answer.parts`)."""
+    parts = split_question(question)
+    if len(parts) == 1:
+        yield from _one(question, audience, filters, knowledge, routes, retrieve, answerer)
+        return
+    named = carry_partner(parts, knowledge.registry)
+    parts = carry_topic(named, [topic_words(p, (), knowledge.registry) for p in named])
+    answers = []
+    for part in parts:
+        for event in _one(part, audience, filters, knowledge, routes, retrieve, answerer):
+            if isinstance(event, DoneEvent):
+                answers.append(event.answer)
+            else:
+                yield event
+    if all(a.abstained for a in answers):
+        # No part is covered: the question as a whole, with its closest sources.
+        yield from _one(question, audience, filters, knowledge, routes, retrieve, answerer)
+        return
+    yield DoneEvent(combine(question, parts, answers))
+
+
+def _one(
+    question: str,
+    audience: Audience,
+    filters: Filters,
+    knowledge: Knowledge,
+    routes: Sequence[Route],
+    retrieve: Retrieve,
+    answerer: Answerer,
+) -> Iterator[AnswerEvent]:
+    """The events for one question (or one part of a compound question)."""
     for route in routes:
         routed = route(knowledge, question, audience, filters)
         if routed is not None:

@@ -221,7 +221,7 @@ def resolve(question: str, conversation: Conversation, registry: Registry) -> Re
     elif audience == new:
         resolved = previous.resolved  # the same question, now for the new audience
     else:
-        resolved = _add_partner(previous.resolved, new, found.language)
+        resolved = add_partner(previous.resolved, new, found.language)
     return _make(resolved, text, audience, new, "partner", registry, focus=previous.focus)
 
 
@@ -293,7 +293,7 @@ def _topic_question(found: _Ellipsis, topic: str, partner: str | None) -> str:
     return without.format(topic=topic)
 
 
-def _add_partner(question: str, code: str, language: str) -> str:
+def add_partner(question: str, code: str, language: str) -> str:
     stem = question.rstrip(" ?!.")
     mark = question[len(stem) :].strip() or "?"
     prep = _ADD_PARTNER.get(language)

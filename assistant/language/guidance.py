@@ -187,7 +187,7 @@ def answer_language_question(
     """Answer an interpreter, working-language or term-translation question, or None when the
     question is not one of those (the caller then retrieves as usual)."""
     if termbase is not None and len(termbase):
-        term = _term_question(question, termbase)
+        term = _term_question(question, termbase, registry)
         if term is not None:
             return term
     folded = fold(question)
@@ -293,11 +293,15 @@ def unpinned(text: str) -> str:
 
 
 # -- term questions ----------------------------------------------------------------------------
-def _term_question(question: str, termbase: Termbase) -> GuidanceAnswer | None:
+def _term_question(
+    question: str, termbase: Termbase, registry: Registry | None = None
+) -> GuidanceAnswer | None:
     quoted = _quoted(question)
     folded_rest = fold(_unquoted(question))
     every = bool(_ALL_LANGUAGES.search(folded_rest))
     targets = _target_languages(folded_rest)
+    if not (targets or every) and registry is not None:
+        targets = _partner_language(folded_rest, question, registry)
     if not (targets or every):
         return None
     # "... in Hungarian?" and "the French for ..." ask for a term even without a verb.
@@ -316,6 +320,29 @@ def _term_question(question: str, termbase: Termbase) -> GuidanceAnswer | None:
             sources=("termbase",),
         )
     return _term_answer(candidate, concept, target, termbase)
+
+
+_THEIR_LANGUAGE = re.compile(
+    r"\b(?:in|into)\s+(?:their|its|his|her|the\s+partner'?s?|the\s+\w+'?s?)\s+(?:own\s+)?"
+    r"(?:language|tongue)\b|\bin\s+the\s+language\s+of\b"
+)
+
+
+def _partner_language(
+    folded: str, question: str, registry: Registry
+) -> list[tuple[str, int, bool]]:
+    """ "How do I say X in their language" about a partner the question names: the partner's
+    first working language other than English (English when it has no other)."""
+    found = _THEIR_LANGUAGE.search(folded)
+    codes = registry.find_in_text(question)
+    if found is None or not codes or registry.get(codes[0]) is None:
+        return []
+    languages = registry.partners[codes[0]].languages
+    if not languages:
+        return []
+    own = [lang for lang in languages if _primary(lang) != "en"] or list(languages)
+    index = len(folded[: found.end()].split()) - 1
+    return [(_primary(own[0]), index, True)]
 
 
 _TARGET_PREPOSITIONS = {"in", "into", "to", "auf", "en", "na", "po", "pa", "op", "ins"}
