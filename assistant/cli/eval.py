@@ -208,6 +208,10 @@ def _answer_rows(summary: Summary) -> list[list[str]]:
     return [
         ["key-fact recall", _pct(summary.fact_recall)],
         ["citation precision", _pct(summary.citation_precision)],
+        ["part coverage (compound questions)", _pct(summary.part_coverage)],
+        ["paired-language agreement", _pct(summary.pair_agreement)],
+        ["generic-question precision", _pct(summary.generic_precision)],
+        ["fragment rate", _pct(summary.fragment_rate)],
         ["abstention precision", _pct(a.precision)],
         ["abstention recall", _pct(a.recall)],
         ["abstention F1", _pct(a.f1)],
@@ -239,8 +243,13 @@ def _misses(summary: Summary) -> list[list[str]]:
     """Questions that went wrong in the answer pipeline, with what went wrong."""
     rows = []
     fused = "hybrid" if "hybrid" in summary.ranking else next(iter(summary.ranking), None)
+    from assistant.eval.run import pairs_disagreeing
+
+    disagreeing = {id(r) for r in pairs_disagreeing(summary.run.results)}
     for r in summary.run.results:
         problems = _problems(r, fused)
+        if id(r) in disagreeing:
+            problems.append(f"disagrees with its English twin ({r.question.pair})")
         if problems:
             rows.append([r.question.id, r.question.language, "; ".join(problems)])
     return rows
@@ -256,6 +265,11 @@ def _problems(r: QuestionResult, mode: str | None) -> list[str]:
     missing = [f for f in q.facts if f not in r.found] if not q.abstain else []
     if missing and not r.abstained:
         out.append("missing facts: " + ", ".join(repr(f) for f in missing))
+    uncovered = [str(n) for n, ok in enumerate(r.parts, start=1) if not ok]
+    if uncovered:
+        out.append("part " + ", ".join(uncovered) + " not covered")
+    if r.fragment:
+        out.append("reads as a fragment (a lead-in without its list)")
     bad = sorted({m.n for m in r.marks if not (m.exists and m.supported)})
     if bad:
         out.append("unsupported citation " + ", ".join(f"[{n}]" for n in bad))
@@ -368,6 +382,10 @@ def report_dict(summary: Summary) -> dict[str, Any]:
         "answers": {
             "fact_recall": _r(summary.fact_recall),
             "citation_precision": _r(summary.citation_precision),
+            "part_coverage": _r(summary.part_coverage),
+            "pair_agreement": _r(summary.pair_agreement),
+            "generic_precision": _r(summary.generic_precision),
+            "fragment_rate": _r(summary.fragment_rate),
             **_abstention(summary.abstention),
             "latency_p50_ms": _r(summary.latency_p50_ms),
             "latency_p95_ms": _r(summary.latency_p95_ms),

@@ -29,11 +29,25 @@ ANSWERING = (
     "abstention_recall",
     "abstention_f1",
     "citation_precision",
+    "part_coverage",
+    "pair_agreement",
+    "generic_precision",
+    "fragment_rate",
 )
 LATENCY = ("latency_p50_ms", "latency_p95_ms")
+AT_MOST = (*LATENCY, "fragment_rate")
+"""Metrics whose threshold is a maximum (the others are minimums)."""
 
 Language = Literal["en", "hu", "de", "fr"]
 Category = Literal["doctrine", "protocol", "sharing", "translation", "officer", "out-of-scope"]
+
+
+class Part(BaseModel):
+    """One part of a compound question: it is covered when the answer holds one of its facts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    facts: list[str] = Field(min_length=1)
 
 
 class Question(BaseModel):
@@ -51,6 +65,11 @@ class Question(BaseModel):
     """True when the right behaviour is to abstain (the corpus does not cover it)."""
     audience: str | None = None
     """Optional partner audience the question is asked for."""
+    parts: list[Part] = Field(default_factory=list)
+    """For a compound question: its parts, each with the facts that show it was answered."""
+    pair: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    """The same question asked in several languages shares a pair name (one of them in
+    English): paired-language agreement compares each with its English twin."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:
@@ -60,6 +79,8 @@ class Question(BaseModel):
             raise ValueError("a question with abstain: true must have expected: []")
         if not self.abstain and not self.expected:
             raise ValueError("expected is empty: list the answering documents or set abstain: true")
+        if len(self.parts) == 1:
+            raise ValueError("a compound question has at least two parts")
         return self
 
 
@@ -79,6 +100,13 @@ class EvalSet(BaseModel):
             if q.id in seen:
                 raise ValueError(f"duplicate question id {q.id!r}")
             seen.add(q.id)
+        pairs: dict[str, list[str]] = {}
+        for q in questions:
+            if q.pair:
+                pairs.setdefault(q.pair, []).append(q.language)
+        for name, languages in pairs.items():
+            if languages.count("en") != 1 or len(languages) < 2:
+                raise ValueError(f"pair {name!r} needs one English question and at least one other")
         return questions
 
     @field_validator("thresholds")

@@ -7,6 +7,7 @@ latency. Nothing here runs the pipeline, so each can be tested on hand-made answ
 
 from __future__ import annotations
 
+import re
 import statistics
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
@@ -161,3 +162,46 @@ def percentile(values: Sequence[float], q: int) -> float | None:
     if len(values) == 1:
         return float(values[0])
     return float(statistics.quantiles(values, n=100, method="inclusive")[q - 1])
+
+
+# -- what an officer reads -------------------------------------------------------------------
+def is_fragment(answer: str) -> bool:
+    """True when an answer reads unfinished: it ends on a colon, or a line ending on a colon
+    (a lead-in) is not followed by its list or code. Citation marks are ignored."""
+    from assistant.text import CITATION
+
+    lines = [CITATION.sub("", line).rstrip() for line in answer.splitlines()]
+    lines = [line for line in lines if line.strip()]
+    for i, line in enumerate(lines):
+        if not line.endswith(":"):
+            continue
+        after = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+        if not (_LIST_LINE.match(after) or after.startswith("```")):
+            return True
+    return False
+
+
+_LIST_LINE = re.compile(r"^([-*+]|\d+[.)])\s")
+
+
+def parts_covered(answer: str, parts: Sequence[Sequence[str]]) -> list[bool]:
+    """For each part (its facts), whether the answer holds at least one of them."""
+    return [bool(facts_found(answer, facts)) for facts in parts]
+
+
+Outcome = tuple[bool, str | None]
+"""What a pair compares: whether the answer abstained, and its main (first cited) document."""
+
+
+def agrees(english: Outcome, other: Outcome) -> bool:
+    """Both abstain, or both answer with the same main document."""
+    if english[0] != other[0]:
+        return False
+    return english[0] or english[1] == other[1]
+
+
+def pair_agreement(pairs: Sequence[tuple[Outcome, Outcome]]) -> float | None:
+    """The share of (English, other language) pairs that agree (:func:`agrees`)."""
+    if not pairs:
+        return None
+    return sum(agrees(en, other) for en, other in pairs) / len(pairs)

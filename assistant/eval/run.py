@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from assistant.errors import StoreError
 from assistant.eval.evalset import (
+    AT_MOST,
     CROSS_LINGUAL,
     FOREIGN,
     LATENCY,
@@ -31,13 +32,17 @@ from assistant.eval.metrics import (
     CrossLingual,
     MarkCheck,
     abstention_scores,
+    agrees,
     check_citations,
     citation_precision,
     cross_lingual,
     facts_found,
     first_rank,
     hit_at,
+    is_fragment,
     mean_reciprocal_rank,
+    pair_agreement,
+    parts_covered,
     percentile,
 )
 
@@ -60,6 +65,29 @@ class QuestionResult:
     """The answerer's evidence score; None when min_evidence did not decide (a routed answer)."""
     latency_ms: float
     marks: list[MarkCheck] = field(default_factory=list)
+    main_doc: str | None = None
+    """The first cited document (None when the answer cites nothing)."""
+    main_kind: str | None = None
+    """Its kind (doctrine, etiquette, partner-note...)."""
+    names_partner: bool = False
+    """Whether the question names a partner."""
+
+    @property
+    def fragment(self) -> bool:
+        return not self.abstained and is_fragment(self.answer)
+
+    @property
+    def parts(self) -> list[bool]:
+        """Whether each part of a compound question was covered ([] for a simple one)."""
+        if not self.question.parts:
+            return []
+        if self.abstained:
+            return [False] * len(self.question.parts)
+        return parts_covered(self.answer, [p.facts for p in self.question.parts])
+
+    @property
+    def outcome(self) -> tuple[bool, str | None]:
+        return (self.abstained, None if self.abstained else self.main_doc)
 
     def rank(self, mode: str) -> int | None:
         return first_rank(self.retrieved.get(mode, []), self.question.expected)
@@ -119,6 +147,8 @@ class Run:
     results: list[QuestionResult]
     thresholds: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    general_docs: set[str] = field(default_factory=set)
+    """The store's documents that are not about one partner (generic-question precision)."""
 
 
 def run_eval(
@@ -165,6 +195,7 @@ def run_eval(
         results=results,
         thresholds=dict(eval_set.thresholds),
         warnings=warnings,
+        general_docs={d for d, e in known.items() if not e.partner},
     )
 
 
@@ -185,6 +216,7 @@ def _run_one(
     marks = (
         [] if answer.abstained else check_citations(answer.text, [h.text for h in answer.citations])
     )
+    main = answer.citations[0] if answer.citations else None
     return QuestionResult(
         question=q,
         retrieved=retrieved,
@@ -193,6 +225,9 @@ def _run_one(
         evidence=answer.evidence if answer.kind == "extractive" else None,
         latency_ms=elapsed,
         marks=marks,
+        main_doc=main.doc_id if main else None,
+        main_kind=str(main.meta.get("kind")) if main else None,
+        names_partner=bool(assistant.registry.find_in_text(q.question)),
     )
 
 
@@ -224,7 +259,7 @@ class ThresholdCheck:
 
     @property
     def op(self) -> str:
-        return "<=" if self.key in LATENCY else ">="
+        return "<=" if parse_threshold_key(self.key)[1] in AT_MOST else ">="
 
     def describe(self) -> str:
         if self.value is None:
@@ -240,6 +275,10 @@ class Summary:
     cross_lingual: dict[str, CrossLingual]
     fact_recall: float | None
     citation_precision: float | None
+    part_coverage: float | None
+    pair_agreement: float | None
+    generic_precision: float | None
+    fragment_rate: float | None
     abstention: Abstention
     latency_p50_ms: float | None
     latency_p95_ms: float | None
@@ -299,6 +338,10 @@ def summarise(run: Run) -> Summary:
         cross_lingual=crossing,
         fact_recall=_mean([r.fact_recall for r in results]),
         citation_precision=citation_precision([m for r in results for m in r.marks]),
+        part_coverage=_mean([float(c) for r in results for c in r.parts]),
+        pair_agreement=pair_agreement(_pairs(results)),
+        generic_precision=_generic_precision(results, run.general_docs),
+        fragment_rate=_mean([float(r.fragment) for r in results if not r.abstained]),
         abstention=abstention_scores([(r.question.abstain, r.abstained) for r in results]),
         latency_p50_ms=percentile(latencies, 50),
         latency_p95_ms=percentile(latencies, 95),
@@ -316,7 +359,7 @@ def summarise(run: Run) -> Summary:
 def _check(key: str, limit: float, value: float | None) -> ThresholdCheck:
     if value is None:
         return ThresholdCheck(key, limit, None, "n/a")
-    ok = value <= limit if parse_threshold_key(key)[1] in LATENCY else value >= limit - 1e-9
+    ok = value <= limit if parse_threshold_key(key)[1] in AT_MOST else value >= limit - 1e-9
     return ThresholdCheck(key, limit, value, "pass" if ok else "fail")
 
 
@@ -337,6 +380,51 @@ def _groups(
             abstention_accuracy=sum(r.abstained == r.question.abstain for r in group) / len(group),
         )
     return out
+
+
+def _pairs(
+    results: Sequence[QuestionResult],
+) -> list[tuple[tuple[bool, str | None], tuple[bool, str | None]]]:
+    """(English outcome, other outcome) for every non-English question with an English twin."""
+    english = {
+        r.question.pair: r for r in results if r.question.pair and r.question.language == "en"
+    }
+    return [
+        (english[r.question.pair].outcome, r.outcome)
+        for r in results
+        if r.question.pair in english and r.question.language != "en"
+    ]
+
+
+def pairs_disagreeing(results: Sequence[QuestionResult]) -> list[QuestionResult]:
+    """The non-English questions whose outcome differs from their English twin's."""
+    english = {
+        r.question.pair: r for r in results if r.question.pair and r.question.language == "en"
+    }
+    return [
+        r
+        for r in results
+        if r.question.pair in english
+        and r.question.language != "en"
+        and not agrees(english[r.question.pair].outcome, r.outcome)
+    ]
+
+
+def _generic_precision(results: Sequence[QuestionResult], general: set[str]) -> float | None:
+    """Of the answered questions that name no partner and that a general document answers
+    (one of its expected documents is doctrine, etiquette, a lesson or our own procedure),
+    the share whose first cited source is not a partner note."""
+    eligible = [
+        r
+        for r in results
+        if not r.abstained
+        and not r.names_partner
+        and r.main_kind is not None
+        and any(doc in general for doc in r.question.expected)
+    ]
+    if not eligible:
+        return None
+    return sum(r.main_kind != "partner-note" for r in eligible) / len(eligible)
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
