@@ -92,6 +92,15 @@ class Outline:
 
 
 @functools.lru_cache(maxsize=1)
+def markdown_parser() -> Any:
+    """CommonMark with tables, for text inside a document (a section, a chunk): no front
+    matter there, so a thematic break (``---``) at its start stays a thematic break."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+@functools.lru_cache(maxsize=1)
 def _parser() -> Any:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin

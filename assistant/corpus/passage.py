@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from assistant.corpus.markdown import markdown_parser
 from assistant.text import split_sentences, strip_marking
 
 if TYPE_CHECKING:
@@ -42,18 +43,11 @@ class Unit:
     """A lead-in (ends with a colon) with no list after it in this passage."""
 
 
-@functools.lru_cache(maxsize=1)
-def _parser():  # type: ignore[no-untyped-def]
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table")
-
-
 @functools.lru_cache(maxsize=4096)
 def units(text: str) -> tuple[Unit, ...]:
     """The units of passage ``text`` (chunk text, Markdown), in source order."""
     reader = _Reader()
-    tokens = _parser().parse(text)
+    tokens = markdown_parser().parse(text)
     reader.read(tokens)
     return tuple(reader.finish())
 

@@ -121,3 +121,62 @@ def test_every_chunk_is_the_sections_own_text(text: str, size: int) -> None:
         assert len(piece) <= size
     covered = " ".join(_squash(p) for p in pieces).split()
     assert set(covered) == set(squashed.split())
+
+
+# -- cutting by structure ----------------------------------------------------------------------
+def _prose(n: int, word: str) -> str:
+    return " ".join(f"The {word} sentence number {i} says something useful." for i in range(n))
+
+
+def test_a_lead_in_stays_with_its_list_and_a_long_list_is_cut_between_items() -> None:
+    items = "\n".join(
+        f"{i}. Item {i} of the ordered list, with a few more words." for i in range(1, 13)
+    )
+    text = f"{_prose(6, 'opening')}\n\nThe list is ordered as follows:\n\n{items}\n\n{_prose(3, 'closing')}"
+    pieces = split_text(text, 300, 40)
+    with_lead = next(p for p in pieces if "ordered as follows:" in p)
+    assert with_lead.rstrip().split("\n")[-1].startswith(tuple(f"{i}." for i in range(1, 13)))
+    assert not any(p.rstrip().endswith("as follows:") for p in pieces)
+    for piece in pieces:  # no item is cut inside
+        for line in piece.splitlines():
+            if line[:1].isdigit():
+                assert line.endswith("more words.")
+    assert _squash(" ".join(pieces)).count("Item 12 of") == 1
+
+
+def test_a_code_fence_is_never_cut_into_prose() -> None:
+    code = "\n".join(f"% tools/run-step --number {i} --verbose" for i in range(40))
+    text = f"{_prose(2, 'intro')}\n\n~~~~shell\n{code}\n~~~~\n\n{_prose(2, 'outro')}"
+    pieces = split_text(text, 300, 40)
+    fenced = [p for p in pieces if "tools/run-step" in p]
+    assert len(fenced) >= 2
+    for piece in fenced:
+        assert piece.splitlines()[0] == "~~~~shell" and piece.splitlines()[-1] == "~~~~"
+    from assistant.corpus.passage import units
+
+    for piece in fenced:
+        assert all(u.kind == "code" for u in units(piece) if "run-step" in u.text)
+
+
+def test_a_long_table_is_cut_between_rows_each_piece_under_its_header() -> None:
+    rows = "\n".join(f"| meeting type {i} | led by officer {i} |" for i in range(30))
+    text = f"| Meeting | Led by |\n| --- | --- |\n{rows}"
+    pieces = split_text(text, 300, 40)
+    assert len(pieces) >= 2
+    from assistant.corpus.passage import units
+
+    for piece in pieces:
+        assert piece.startswith("| Meeting | Led by |\n| --- | --- |")
+        assert all(u.kind == "row" and u.text.startswith("Meeting: ") for u in units(piece))
+
+
+def test_the_pieces_hold_every_line_of_the_shipped_corpus() -> None:
+    from assistant.corpus.loader import load_corpus
+    from tests.conftest import SHIPPED
+
+    for doc in load_corpus([SHIPPED]).documents:
+        for section in doc.sections:
+            pieces = split_text(section.text, 900, 0)
+            assert _squash(" ".join(pieces)).replace(" ", "") == _squash(section.text).replace(
+                " ", ""
+            ), (doc.id, section.title)
