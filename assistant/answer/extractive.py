@@ -4,6 +4,8 @@ is weak. It is deterministic and needs nothing but the corpus and the embedding 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 ABSTAIN_TEXT = "The corpus does not cover this question."
+VECTOR_CACHE = 8192
+"""Passage texts whose vectors an answerer keeps (about 1.5 kB each with MiniLM)."""
 EVIDENCE_WEIGHTS = (0.45, 0.35, 0.2)
 """Evidence = weights . (best sentence relevance, question-word coverage of the top passage,
 embedding similarity of the top passage); see :meth:`ExtractiveAnswerer._evidence`."""
@@ -37,6 +41,26 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         """The main span's atoms at most (a lead-in with its list counts as one)."""
         self.min_evidence = min_evidence
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        """The vectors of passage texts, each encoded once: the same passages come back
+        question after question, and encoding them is most of an answer's time."""
+        import numpy as np
+
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            found.update(zip(missing, self.embedder.encode(missing), strict=True))
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > VECTOR_CACHE:
+                self._cache.popitem(last=False)
+        return np.stack([found[t] for t in texts])
 
     def answer(self, result: SearchResult) -> Answer:
         hits = result.hits
@@ -75,7 +99,7 @@ class ExtractiveAnswerer:
         best = max((a.relevance for a in atoms), default=0.0)
         passage = context_text(top.title, top.section, top.text)
         coverage = _coverage(result, set(tokenize(passage)))
-        dense = float(self.embedder.encode([passage])[0] @ qvec)
+        dense = float(self._vectors([passage])[0] @ qvec)
         return (
             EVIDENCE_WEIGHTS[0] * best
             + EVIDENCE_WEIGHTS[1] * coverage
@@ -111,7 +135,7 @@ class ExtractiveAnswerer:
         if not groups:
             return []
         flat = [u.text for _, members in groups for u in members]
-        vectors = self.embedder.encode(flat)
+        vectors = self._vectors(flat)
         sims = vectors @ qvec
         atoms: list[Atom] = []
         at = 0

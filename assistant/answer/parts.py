@@ -82,7 +82,7 @@ def _as_question(part: str) -> str:
 
 
 _ANAPHORA = re.compile(
-    r"\b(they|them|their|theirs|themselves|it|its|this|these|those|that one|"
+    r"\b(they|them|their|theirs|themselves|it|its|this|these|those|that one|such|there|"
     r"sie|ihnen|ihre|ihr|es|dies|diese|ils|elles|leur|leurs|eux|cela|ceci|"
     r"ok|oket|azt|ezt|ezek|azok)\b",
     re.IGNORECASE,

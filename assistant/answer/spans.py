@@ -32,7 +32,7 @@ PARTICULAR_MARGIN = 0.25
 """The named partner's particulars are added when at most this much less relevant..."""
 PARTICULAR_FLOOR = 0.33
 """... and at least this relevant: an unrelated particular is worse than none."""
-SPAN_CHARS = 650
+SPAN_CHARS = 800
 """A span stops growing past this many characters (a lead-in with its list may exceed it)."""
 MAX_EXTRA = 2
 """At most this many spans from other passages."""
@@ -94,7 +94,7 @@ def choose_spans(
     best = relevant[0]
     general = [a for a in relevant if not partner_of(hits[a.hit_index])]
     if named and general and general[0].relevance >= best.relevance - PARTICULAR_MARGIN:
-        main = general[0]  # a partner named: the general rule first, then its particulars
+        main = _main_atom(general, hits)  # a partner named: the general rule first
     else:
         main = _main_atom(relevant, hits)
     spans = [_grow(main, by_hit[main.hit_index], limit=max(length - 1, 0))]
@@ -105,6 +105,8 @@ def choose_spans(
             break
         if any(s.hit_index == atom.hit_index for s in spans) or not _adds(atom, spans):
             continue
+        if authority(hits[atom.hit_index]) == 1 > authority(hits[main.hit_index]):
+            continue  # a lesson restates the rule the answer already quotes
         partner = partner_of(hits[atom.hit_index])
         if partner and any(partner_of(hits[s.hit_index]) for s in spans):
             continue  # no partner asked about: one partner's particulars at most
@@ -137,42 +139,40 @@ def _allowed(hit: Hit, named: Sequence[str]) -> bool:
     return not (named and partner and partner not in named)
 
 
+def authority(hit: Hit) -> int:
+    """How much a passage is the rule itself: the doctrine, etiquette, sharing rules and our
+    procedures (0) before a lesson that teaches them (1), before a note on one partner (2)."""
+    if partner_of(hit) or hit.meta.get("kind") == "partner-note":
+        return 2
+    return 1 if hit.meta.get("kind") == "lesson" else 0
+
+
 def _main_atom(ranked: list[Atom], hits: Sequence[Hit]) -> Atom:
-    """The best atom; a general one when one answers about as well as a partner's note."""
+    """The best atom; among those that answer about as well, the most authoritative one (the
+    rule before a lesson about it, before a partner's particular)."""
     best = ranked[0]
-    if not partner_of(hits[best.hit_index]):
-        return best
-    for atom in ranked[1:]:
-        if atom.relevance < best.relevance - GENERAL_MARGIN:
-            break
-        if not partner_of(hits[atom.hit_index]):
-            return atom
-    return best
+    close = [a for a in ranked if a.relevance >= best.relevance - GENERAL_MARGIN]
+    return min(close, key=lambda a: (authority(hits[a.hit_index]), -a.relevance))
 
 
 def _grow(seed: Atom, passage: list[Atom], limit: int = 3) -> Span:
-    """Consecutive atoms of one passage around ``seed``, the more relevant side first, while
-    they stay close to the seed's relevance and the span stays short."""
+    """Consecutive atoms of one passage around ``seed``: the window (at most ``limit`` atoms
+    besides the seed, at most :data:`SPAN_CHARS`) whose atoms gain the most over a floor just
+    below the seed's relevance. A window may bridge a weaker sentence to reach a strong one
+    beyond it, and it keeps the source's order."""
     order = sorted(passage, key=lambda a: (a.group, a.units[0].block))
     at = order.index(seed)
-    lo, hi = at, at
-    added = 0
-    while added < limit:
-        options = []
-        if lo > 0:
-            options.append(("lo", order[lo - 1]))
-        if hi < len(order) - 1:
-            options.append(("hi", order[hi + 1]))
-        options = [
-            (side, a) for side, a in options if a.relevance >= seed.relevance - NEIGHBOUR_MARGIN
-        ]
-        chars = sum(a.chars for a in order[lo : hi + 1])
-        options = [(side, a) for side, a in options if chars + a.chars <= SPAN_CHARS]
-        if not options:
-            break
-        side, _ = max(options, key=lambda o: o[1].relevance)
-        lo, hi = (lo - 1, hi) if side == "lo" else (lo, hi + 1)
-        added += 1
+    floor = seed.relevance - NEIGHBOUR_MARGIN
+    best = (0.0, 0, at, at)
+    for lo in range(max(0, at - limit), at + 1):
+        for hi in range(at, min(len(order), lo + limit + 1)):
+            window = order[lo : hi + 1]
+            if hi > lo and sum(a.chars for a in window) > SPAN_CHARS:
+                continue
+            gain = sum(a.relevance - floor for a in window if a is not seed)
+            if gain > best[0] + 1e-9 or (abs(gain - best[0]) <= 1e-9 and hi - lo < best[1]):
+                best = (gain, hi - lo, lo, hi)
+    lo, hi = best[2], best[3]
     span = Span(seed.hit_index, order[lo : hi + 1])
     if len(span.atoms) == 1 and span.chars < 120:
         # One short sentence rarely answers alone: add its better neighbour.

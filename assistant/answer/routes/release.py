@@ -186,7 +186,7 @@ def route(
         quotes.append(doctrine.quote("Consent", CONSENT_QUERY, prefer=CONSENT_PROCEDURE))
     quotes = [q for q in quotes if q]
     if quotes:
-        lines += ["", "What the handling doctrine says:", *quotes]
+        lines += ["", "What the handling doctrine says", "", *quotes]
     return Answer(
         question=question,
         audience=audience.partner,

@@ -1,0 +1,73 @@
+"""The questions officers asked when they tried the tool, on the shipped corpus with the real
+model: each answer must be one an officer can act on (whole, every part answered, the general
+rule before a partner's particulars, grounded)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.answer.compound import PART_MARK
+from assistant.answer.layout import particulars_line
+from assistant.eval.metrics import check_citations, is_fragment
+
+pytestmark = pytest.mark.integration
+
+
+def grounded(answer: Any) -> None:
+    checks = check_citations(answer.text, [h.text for h in answer.citations])
+    assert checks, answer.text
+    assert all(c.exists and c.supported for c in checks), [c for c in checks if not c.supported]
+
+
+def test_receiving_a_delegation_is_answered_with_the_general_rule(shipped: Any) -> None:
+    got = shipped.ask("How do I receive a foreign delegation?")
+    assert not got.abstained
+    assert not is_fragment(got.text), got.text
+    assert got.citations[0].meta["kind"] != "partner-note"
+    assert not got.citations[0].meta.get("partner")
+    # A Lumerian particular, if quoted at all, is labelled as XLU's, never given as the rule.
+    if "XLU" in got.text:
+        assert got.text.index(particulars_line("XLU")) < got.text.index("XLU director")
+    grounded(got)
+
+
+def test_borealia_and_gifts_both_parts_are_answered(shipped: Any) -> None:
+    got = shipped.ask(
+        "How should I receive a delegation from Borealia, and what gifts are acceptable?"
+    )
+    assert got.text.count(PART_MARK) == 2
+    first, second = got.text.split(PART_MARK)[1:]
+    assert "Borealia" in first and "gift" in second.lower()
+    # The gift part: the general rule first, then XBO's particulars, labelled.
+    assert particulars_line("XBO") in second
+    general, particular = second.split(particulars_line("XBO"))
+    assert "XBO" not in general.split("?", 1)[1]  # the rule itself names no partner
+    assert "50 euros" in particular
+    assert not is_fragment(got.text)
+    grounded(got)
+
+
+def test_interpreter_and_term_both_parts_are_answered(shipped: Any) -> None:
+    got = shipped.ask(
+        "Do I need an interpreter for the meeting with the Maravians, and how do I say "
+        "liaison officer in their language?"
+    )
+    assert got.text.count(PART_MARK) == 2
+    interpreter, term = got.text.split(PART_MARK)[1:]
+    assert "on request" in interpreter
+    assert "oficial de enlace" in term and "Spanish" in term
+
+
+def test_a_list_comes_with_its_lead_in(shipped: Any) -> None:
+    got = shipped.ask("How is the Service's own delegation list ordered?")
+    assert "ordered as follows:" in got.text
+    assert "1. Head of delegation." in got.text and "6. Interpreters" in got.text
+    assert not is_fragment(got.text)
+    grounded(got)
+
+
+def test_the_same_answer_every_time(shipped: Any) -> None:
+    question = "How should I receive a delegation from Borealia, and what gifts are acceptable?"
+    assert shipped.ask(question).text == shipped.ask(question).text
