@@ -30,7 +30,7 @@ QUESTION_WORDS = {
            "hogyan": "how", "miert": "why", "mikor": "when", "hol": "where",
            "melyik": "which", "milyen": "what kind of", "kell": "must",
            "hany": "how many", "mennyi": "how much", "meddig": "how long",
-           "mekkora": "how much",
+           "mekkora": "how much", "mennyivel": "how much", "mennyire": "how much",
            "jelent": "mean"},
     "de": {"was": "what", "wer": "who", "wie": "how", "warum": "why", "wann": "when",
            "wo": "where", "welche": "which", "welcher": "which", "muss": "must",
@@ -93,10 +93,13 @@ def carry_over(question: str, termbase: Termbase | None, registry: Registry) -> 
     """Detect the question's language; carry a non-English question over to English.
 
     Partners named in the question's language ("lumeriai", "lumérien") are then named the way
-    the English corpus names them: by code and country."""
-    if termbase is None or not len(termbase):
-        return Expansion("en", question, question=question)
-    expansion = expand_query(question, termbase, detect_language(question, termbase.languages))
+    the English corpus names them: by code and country. Without a termbase the question
+    lexicon still carries the everyday words over."""
+    from assistant.language.termbase import Termbase
+
+    terms = termbase if termbase is not None else Termbase(())
+    languages = terms.languages if len(terms) else None
+    expansion = expand_query(question, terms, detect_language(question, languages))
     if not expansion.expanded:
         return expansion
     present = set(expansion.english_query.lower().split())
@@ -134,7 +137,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     An English question is returned unchanged (its concepts are still reported).
     """
     lang = (lang or "en").lower()
-    if termbase is None or not len(termbase):
+    if termbase is None:
         return Expansion(lang, question, question=question)
     matches = termbase.find_in_text(question, [lang])
     concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
@@ -148,6 +151,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     verbs = lexicon.particle_verbs(surfaces) if lexicon is not None else {}
     # "redet ... an" is "anreden" (address), not the term "Rede" (speech) it also matches.
     matches = [m for m in matches if not (m.start in verbs and m.end == m.start + 1)]
+    matches = [m for m in matches if not _verb_not_noun(m, lang, lexicon)]
     concepts = tuple(dict.fromkeys(m.concept.id for m in matches))
     walk = _walk(tokens, surfaces, matches, lang, lexicon, verbs)
     english = " ".join(walk.parts)
@@ -159,6 +163,18 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     extra = _extra_words(english, translations, concepts, termbase)
     english_query = " ".join([english.rstrip(" ?.!"), *extra]).strip() or question
     return Expansion(lang, english_query, concepts, tuple(matches), question, tuple(units))
+
+
+def _verb_not_noun(match: TermMatch, lang: str, lexicon: Lexicon | None) -> bool:
+    """German writes nouns with a capital: "empfange" (I receive) written in lower case is not
+    the noun term "Empfang" (a reception) it matches by stem. Such a one-word match is dropped
+    when the lexicon can render the word as written (else the term is the best there is)."""
+    if lang != "de" or lexicon is None or match.end != match.start + 1:
+        return False
+    term, surface = match.term.text, match.surface
+    if not (term[:1].isupper() and surface[:1].islower()):
+        return False
+    return bool(lexicon.translate(surface))
 
 
 @dataclass
@@ -190,8 +206,16 @@ def _walk(
     while i < len(tokens):
         match = starts.get(i)
         if match is not None:
-            out.parts.append(match.concept.label)
-            out.units.append((match.surface, *match.concept.terms.get("en", ())))
+            english_terms = match.concept.terms.get("en", ())
+            # One word matching a term may also be an everyday word ("empfange": I receive,
+            # not only "Empfang", a reception): its lexicon senses join, so that neither
+            # reading is lost.
+            senses = []
+            if match.end == i + 1 and lexicon is not None:
+                known = {w for t in english_terms for w in t.split()}
+                senses = [w for w in lexicon.translate(surfaces[i]) if w not in known]
+            out.parts.append(" ".join([match.concept.label, *senses]))
+            out.units.append((match.surface, *english_terms, *senses))
             i = match.end
             continue
         token = tokens[i]

@@ -89,7 +89,10 @@ class Lexicon:
         """The English words for one question word (as written), or [] if unknown."""
         if len(word) < _MIN_FORM:
             return []
-        senses = self._forms.get(fold(word.lower())) or self._stems.get(self.stem(word))
+        senses = self._forms.get(fold(word.lower()))
+        if senses is None and self.lang == "de" and word[:1].islower():
+            senses = self._participle(word)  # participles are written in lower case
+        senses = senses or self._stems.get(self.stem(word))
         if senses is None:
             senses = self._prefix(word)
         if senses is None and self.lang in _COMPOUNDING:
@@ -97,6 +100,23 @@ class Lexicon:
         if not senses or len(senses) > _MAX_SENSES:
             return []
         return list(senses)
+
+    def _participle(self, word: str) -> list[str] | None:
+        """A German past participle read as its verb: ``geantwortet`` -> ``antwortet``,
+        ``angekündigt`` -> ``ankündigt`` (the ``ge`` after a separable particle)."""
+        lower = word.lower()
+        candidates = []
+        if lower.startswith("ge") and len(lower) > 6:
+            candidates.append(lower[2:])
+        for particle in _SEPARABLE_DE:
+            if lower.startswith(particle + "ge") and len(lower) > len(particle) + 5:
+                candidates.append(particle + lower[len(particle) + 2 :])
+        for candidate in candidates:
+            senses = self._forms.get(fold(candidate)) or self._stems.get(self.stem(candidate))
+            senses = senses or self._prefix(candidate)
+            if senses:
+                return senses
+        return None
 
     def particle_verbs(self, words: list[str]) -> dict[int, list[str]]:
         """German separable verbs split by the sentence: in "Wie redet man ihn an?" the particle
@@ -122,7 +142,9 @@ class Lexicon:
         (``készíti`` -> ``készít``, ``tervezetét`` -> ``tervezet``)."""
         folded = fold(word.lower())
         for cut in range(len(folded) - 1, max(_MIN_PREFIX, len(folded) - _MAX_ENDING) - 1, -1):
-            senses = self._stems.get(folded[:cut])
+            # A stem, or a form as written that the stemmer shortens further (``fogad`` in
+            # ``fogadni``: the stem of ``fogad`` is ``fog``).
+            senses = self._stems.get(folded[:cut]) or self._forms.get(folded[:cut])
             if senses is not None:
                 return senses
         return None

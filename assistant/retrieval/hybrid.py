@@ -6,6 +6,7 @@ the gate (:mod:`assistant.gate`) before anyone sees it.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.policy.gate import Audience, admit, allowed_keys
 from assistant.policy.rules import Outcome
 from assistant.retrieval.types import Filters, Hit, Mode, SearchResult, Withheld
+from assistant.text import fold
 
 _SNAPSHOT_ATTEMPTS = 20
 _SNAPSHOT_PAUSE = 0.1
@@ -36,6 +38,8 @@ class _Ranking:
     weight: float
     items: list[tuple[StoredChunk, float]]
 
+
+_WORD = re.compile(r"[a-z]+")
 
 Published = Callable[[], "set[str] | None"]
 """The chunk ids the catalogue publishes (every document's current version), read anew; None
@@ -76,6 +80,26 @@ class Retriever:
         self._handlings: list[Handling] = []
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._vocabularies: dict[frozenset[str], frozenset[str]] = {}
+
+    def vocabulary(self, audience: Audience) -> frozenset[str]:
+        """The words (folded, five letters or more) of the passages ``audience`` may see: what
+        a cognate in a question in another language may be matched to. Built once per set of
+        admitted handlings; a word only in passages the audience may not see is not in it."""
+        chunks, _ = self._table()
+        with self._lock:
+            keys = frozenset(allowed_keys(self._handlings, audience))
+            cached = self._vocabularies.get(keys)
+            if cached is not None:
+                return cached
+        words: set[str] = set()
+        for chunk, handling in zip(chunks, self._handlings, strict=True):
+            if handling.key() in keys:
+                words.update(w for w in _WORD.findall(fold(chunk.text)) if len(w) >= 5)
+        vocabulary = frozenset(words)
+        with self._lock:
+            self._vocabularies[keys] = vocabulary
+        return vocabulary
 
     def warm(self) -> None:
         """Load the chunk table, BM25 index and model now instead of on the first query."""
@@ -96,6 +120,7 @@ class Retriever:
                     ]
                 )
                 self._chunks = chunks
+                self._vocabularies = {}
             return self._chunks, self._lexical
 
     def _snapshot(self) -> list[StoredChunk]:

@@ -32,6 +32,8 @@ def search_any_language(
     of its own passages after the ranked hits, so that an answer can give the general rule
     and then the partner's particulars (both through the same gate)."""
     expansion = carry_over(question, termbase, registry)
+    if expansion.expanded:
+        expansion = with_cognates(expansion, retriever.vocabulary(audience))
     result = retriever.search(
         expansion.english_query,
         audience,
@@ -58,3 +60,23 @@ def search_any_language(
             have = {h.chunk_id for h in result.hits}
             result.hits += [h for h in own.hits if h.chunk_id not in have]
     return expansion, result
+
+
+def with_cognates(expansion: Expansion, vocabulary: frozenset[str]) -> Expansion:
+    """Each word nothing rendered, rendered by its cognate in the corpus when it has one
+    (:mod:`assistant.language.cognates`): in the query and in the word's unit."""
+    from dataclasses import replace
+
+    from assistant.language.cognates import cognate
+
+    units: list[tuple[str, ...]] = []
+    found: list[str] = []
+    for unit in expansion.units:
+        match = cognate(unit[0], vocabulary) if len(unit) == 1 else None
+        if match is not None:
+            found.append(match)
+        units.append(unit if match is None else (*unit, match))
+    if not found:
+        return expansion
+    query = " ".join([expansion.english_query, *found])
+    return replace(expansion, english_query=query, units=tuple(units))

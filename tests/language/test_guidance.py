@@ -211,3 +211,30 @@ def test_partner_without_languages() -> None:
     assert plan.working_language is None
     assert "records no working language" in plan.sentence
     assert "(interpreter: on-request)" in plan.sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "term"),
+    [
+        ("How do I say liaison officer in their language for XMA?", "Spanish", "oficial de enlace"),
+        ("How do I say liaison officer in the language of XMA?", "Spanish", "oficial de enlace"),
+        ("What is liaison officer in the Borealians' language?", "Swedish", None),
+    ],
+)
+def test_a_term_in_the_partners_own_language(
+    question: str, language: str, term: str | None, registry: Registry, termbase: Termbase
+) -> None:
+    answer = _ask(question, registry, termbase)
+    assert answer.kind == "term", answer.text
+    assert answer.text.startswith(f"In {language}") or f"no {language} term" in answer.text
+    if term:
+        assert term in answer.text
+
+
+def test_their_language_without_a_partner_is_not_a_term_question(
+    registry: Registry, termbase: Termbase
+) -> None:
+    answer = answer_language_question(
+        "How do I say liaison officer in their language?", registry, termbase
+    )
+    assert answer is None or answer.kind != "term"

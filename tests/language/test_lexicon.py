@@ -126,3 +126,47 @@ def test_a_german_verb_particle_at_the_end_joins_its_verb() -> None:
     assert lexicon.particle_verbs(["Redet", "man", "ihn", "an"]) == {0: ["address"]}
     assert lexicon.particle_verbs(["Wie", "redet", "man"]) == {}
     assert HU.particle_verbs(["szövetség", "an"]) == {}
+
+
+def test_an_inflection_of_a_written_form_the_stemmer_shortens_is_found() -> None:
+    # "fogad" (to receive) stems to "fog"; "fogadni" (the infinitive) is "fogad" + "ni".
+    hu = parse_lexicon("hu", ["receive\tkap; fogad"])
+    assert hu.translate("fogadni") == ["receive"]
+
+
+GERMAN_TERMS = """
+concepts:
+  - id: reception
+    definition: A standing social event with drinks where guests meet their hosts.
+    terms:
+      en: [reception]
+      de: [Empfang]
+"""
+
+
+def test_a_lower_case_german_word_is_not_taken_for_the_noun_term_it_stems_to() -> None:
+    from assistant.language.termfile import parse_termbase
+
+    termbase = parse_termbase(GERMAN_TERMS)
+    lexicon = load_lexicon("de")
+    assert lexicon is not None and lexicon.translate("empfange") == ["receive"]
+    verb = expand_query("Wie empfange ich eine Delegation?", termbase, "de")
+    assert "receive" in verb.english_query.split()
+    assert "reception" not in verb.english_query and verb.matched_concepts == ()
+    # Written as a noun, it is the term (with its definition words for retrieval).
+    noun = expand_query("Wann ist der Empfang für die Delegation?", termbase, "de")
+    assert noun.matched_concepts == ("reception",)
+    assert "reception" in noun.english_query.split()
+
+
+def test_a_one_word_term_keeps_the_lexicon_senses_of_the_word_too() -> None:
+    from assistant.language.termfile import parse_termbase
+
+    termbase = parse_termbase(
+        "concepts:\n  - id: hosting\n    definition: Receiving guests.\n"
+        "    terms:\n      en: [hosting]\n      hu: [fogadás]\n"
+    )
+    expansion = expand_query("Mikor van a fogadás?", termbase, "hu")
+    (unit,) = [u for u in expansion.units if u[0].startswith("fogad")]
+    # The term's English, then what the lexicon knows of the word ("reception").
+    assert unit[1] == "hosting" and "reception" in unit[2:]
