@@ -33,6 +33,13 @@ def particulars_line(code: str) -> str:
     return f"For {code} in particular"
 
 
+_PARTICULARS_LINE = re.compile(r"^For [A-Z]{3} in particular$")
+
+
+def is_particulars_line(line: str) -> bool:
+    return bool(_PARTICULARS_LINE.match(line))
+
+
 def layout(spans: Sequence[Span], hits: Sequence[Hit]) -> tuple[str, list[Hit]]:
     """The answer text and its citations, numbered in order of first appearance."""
     numbering: dict[int, int] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import Markdown
 
@@ -93,3 +95,27 @@ async def test_unknown_audience_is_bad_input(shipped: Assistant) -> None:
 
     with pytest.raises(BadInput, match="unknown partner"):
         make_app(Settings(store=str(shipped.location)), audience="XZZ", assistant=shipped)
+
+
+async def test_a_compound_question_in_the_chat(shipped: Assistant) -> None:
+    """Both parts under their own bold line, the partner's particulars labelled in italics,
+    every cited passage in the sources panel."""
+    app = app_for(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_and_ask(
+            pilot, "How should I receive a delegation from Borealia, and what gifts are acceptable?"
+        )
+        (exchange,) = list(app.screen.query(Exchange))
+        shown = exchange.query_one(".answer", Markdown).source
+        assert "**» How should I receive a delegation from Borealia?**" in shown
+        assert "**» What gifts are acceptable for XBO?**" in shown
+        assert "*For XBO in particular*" in shown
+        assert exchange.answer is not None
+        panel = app.screen.query_one(SourcesPanel)
+        assert [c.n for c in panel.query(Citation)] == list(
+            range(1, len(exchange.answer.citations) + 1)
+        )
+        assert max(int(n) for n in re.findall(r"\[(\d+)\]", shown)) == len(
+            exchange.answer.citations
+        )

@@ -274,3 +274,12 @@ async def test_dividers_mark_audience_changes_between_exchanges_only() -> None:
         await pilot.pause()
         assert not conversation.exchanges() and not list(conversation.query(".divider"))
         assert conversation.selected is None
+
+
+def test_part_lines_and_particulars_are_emphasised_in_the_chat() -> None:
+    from assistant.tui.widgets.conversation import emphasised
+
+    text = "» Q1?\n\nA. [1]\n\nFor XBO in particular\n\nB. [2]\n\nFor the record, C. [3]"
+    assert emphasised(text) == (
+        "**» Q1?**\n\nA. [1]\n\n*For XBO in particular*\n\nB. [2]\n\nFor the record, C. [3]"
+    )

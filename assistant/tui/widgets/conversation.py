@@ -8,6 +8,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.events import Click
 from textual.widgets import Markdown, Static
 
+from assistant.answer.compound import PART_MARK
+from assistant.answer.layout import is_particulars_line
 from assistant.answer.types import Answer, Ruling
 
 WELCOME = (
@@ -85,7 +87,7 @@ class Exchange(Vertical):
         yield Static(self._hidden, classes="withheld-note", markup=False)
 
     def _markdown(self) -> str:
-        return self.answer.text if self.answer is not None else ""
+        return emphasised(self.answer.text) if self.answer is not None else ""
 
     def _notice(self) -> str:
         return (self.answer.notice or "") if self.answer is not None else ""
@@ -222,3 +224,17 @@ class Conversation(VerticalScroll):
         welcome.update(message)
         welcome.add_class("-empty")
         welcome.display = True
+
+
+def emphasised(text: str) -> str:
+    """An answer as the chat shows it: the line naming each part of a compound question in
+    bold, the line over a partner's particulars in italics (the CLI prints them plain)."""
+    return "\n".join(_emphasised_line(line) for line in text.split("\n"))
+
+
+def _emphasised_line(line: str) -> str:
+    if line.startswith(f"{PART_MARK} "):
+        return f"**{line}**"
+    if is_particulars_line(line):
+        return f"*{line}*"
+    return line
