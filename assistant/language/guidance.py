@@ -154,6 +154,17 @@ _LANGUAGE_CUE = re.compile(
     r"langues?|parle\w*|idioma\w*|lengua\w*|lingua\w*|jezyk\w*|язык\w*|taal|talen|sprak\w*|"
     r"spreekt|habla\w*)\b"
 )
+_ADDRESS_DE = re.compile(r"\ban\W*$")
+"""German "spricht ... an" closes "ansprechen", to address someone: not about a language."""
+
+
+def _asks_about_language(folded: str) -> bool:
+    cues = [m.group(1) for m in _LANGUAGE_CUE.finditer(folded)]
+    if not cues:
+        return False
+    return not (_ADDRESS_DE.search(folded) and all(c.startswith("sprich") for c in cues))
+
+
 _OVERVIEW_CUE = re.compile(
     r"\b(partners|all partner\w*|every partner|each partner|which partner\w*|partnerek\w*|"
     r"melyik partner\w*|mely partner\w*|partnerdienste\w*|welche partner\w*|alle partner\w*|"
@@ -192,7 +203,7 @@ def answer_language_question(
             return term
     folded = fold(question)
     interpreter = bool(_INTERPRETER_CUE.search(folded))
-    if not interpreter and not _LANGUAGE_CUE.search(folded):
+    if not interpreter and not _asks_about_language(folded):
         return None
     codes = [c for c in registry.find_in_text(question) if registry.get(c) is not None]
     if codes:

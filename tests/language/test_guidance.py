@@ -238,3 +238,18 @@ def test_their_language_without_a_partner_is_not_a_term_question(
         "How do I say liaison officer in their language?", registry, termbase
     )
     assert answer is None or answer.kind != "term"
+
+
+def test_addressing_someone_in_german_is_not_a_language_question(
+    registry: Registry, termbase: Termbase
+) -> None:
+    assert (
+        answer_language_question(
+            "Wie spricht man den Leiter eines Partnerdienstes mündlich und schriftlich an?",
+            registry,
+            termbase,
+        )
+        is None
+    )
+    spoken = answer_language_question("Welche Sprache spricht man bei XBO?", registry, termbase)
+    assert spoken is not None and spoken.found
