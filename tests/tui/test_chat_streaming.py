@@ -28,8 +28,8 @@ async def _until_draft(pilot: Pilot[None], exchange: Exchange, text: str) -> Non
     raise AssertionError(f"draft never reached {text!r}: {exchange.draft!r}")
 
 
-def _draft(exchange: Exchange) -> Static:
-    return exchange.query_one(".draft", Static)
+def _draft(exchange: Exchange) -> Markdown:
+    return exchange.query_one(".draft", Markdown)
 
 
 # -- streaming -----------------------------------------------------------------------------
@@ -46,7 +46,7 @@ async def test_draft_streams_dimmed_then_the_answer_replaces_it(tmp_path: Path) 
         exchange = app.screen.query_one(Exchange)
         await _until_draft(pilot, exchange, DRAFT)
         draft = _draft(exchange)
-        assert str(draft.content) == DRAFT
+        assert draft.source == DRAFT
         assert draft.display and exchange.has_class("-drafting")
         assert draft.styles.text_style.dim
         assert "provisional" in str(exchange.query_one(".state", Static).content)
@@ -54,7 +54,7 @@ async def test_draft_streams_dimmed_then_the_answer_replaces_it(tmp_path: Path) 
         fake.hold.set()
         await settle(pilot)
         assert not exchange.has_class("-drafting") and not draft.display
-        assert str(draft.content) == "" and exchange.draft == ""
+        assert draft.source == "" and exchange.draft == ""
         assert exchange.query_one(".answer", Markdown).source == sample_answer().text
         assert exchange.query_one(".answer").display
         assert DRAFT not in screen_text(app)  # nothing unchecked is left, even hidden

@@ -25,7 +25,7 @@ from assistant.tui.screens.prompts import ChoicePrompt, SavePrompt
 from assistant.tui.screens.reindex import ReindexScreen
 from assistant.tui.screens.source import DocumentScreen, PassageScreen
 from assistant.tui.widgets import Exchange, InfoBar, QuestionBox, SourcesPanel
-from tests.tui.conftest import FakeAssistant, screen_text
+from tests.tui.conftest import FakeAssistant, sample_answer, screen_text
 from tests.tui.pilot import app_for, ask, chat_screen, choose_audience, settle
 
 GREEN = Handling(
@@ -434,3 +434,27 @@ async def test_the_palette_offers_the_chat_commands(fake: FakeAssistant) -> None
 
 def _first_citation(app: LiaisonApp) -> Any:
     return next(iter(chat_screen(app).turns.values())).answer.citations[0]
+
+
+async def test_no_markdown_on_screen_opens_a_link(tmp_path: Path) -> None:
+    """Offline: a link in an answer, a draft, a brief or a lesson never starts a browser."""
+    from textual.widgets import Markdown
+
+    def linked(question: str, audience: str | None) -> Any:
+        answer = sample_answer(question, audience)
+        answer.text = "See [the partner's site](https://example.invalid/x). [1]"
+        return answer
+
+    fake = FakeAssistant(tmp_path / "store", answer=linked)
+    app = app_for(fake)
+    opened: list[str] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+        await settle(pilot)
+        await ask(pilot, "Where is the partner's site?")
+        markdowns = list(app.screen.query(Markdown))
+        assert any("example.invalid" in m.source for m in markdowns)
+        for markdown in markdowns:
+            markdown.post_message(Markdown.LinkClicked(markdown, "https://example.invalid/x"))
+        await settle(pilot)
+        assert opened == []

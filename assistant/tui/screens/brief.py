@@ -20,6 +20,7 @@ from assistant.errors import BadInput, LiaisonError
 from assistant.service import Assistant
 from assistant.tui.messages import BriefBuilt, BriefFailed, BriefSaved
 from assistant.tui.screens.prompts import SavePrompt
+from assistant.tui.widgets.markdown import LocalMarkdown
 
 
 class BriefScreen(Screen[None]):
@@ -57,7 +58,7 @@ class BriefScreen(Screen[None]):
                 yield Input(today, placeholder="YYYY-MM-DD", id="brief-date")
         yield Static("Choose a partner to see the brief.", id="brief-banner")
         with VerticalScroll(id="brief-preview"):
-            yield Markdown("", id="brief-markdown")
+            yield LocalMarkdown("", id="brief-markdown")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from assistant.onboarding.curriculum import Lesson, LessonView
 from assistant.onboarding.session import Onboarding, Outcome
 from assistant.service import Assistant
 from assistant.tui.messages import LessonShown, OnboardingFailed, QuizMarked
+from assistant.tui.widgets.markdown import LocalMarkdown
 
 
 class OnboardingScreen(Screen[None]):
@@ -42,12 +43,12 @@ class OnboardingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Loading the curriculum…", id="onboarding-title")
         with VerticalScroll(id="lesson"):
-            yield Markdown("", id="lesson-text")
+            yield LocalMarkdown("", id="lesson-text")
         with Vertical(id="quiz"):
             yield Static("", id="quiz-question")
             yield OptionList(id="quiz-choices")
         with VerticalScroll(id="quiz-summary"):
-            yield Markdown("", id="quiz-result")
+            yield LocalMarkdown("", id="quiz-result")
         yield Footer()
 
     def on_mount(self) -> None:

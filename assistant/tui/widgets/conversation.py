@@ -11,6 +11,7 @@ from textual.widgets import Markdown, Static
 from assistant.answer.compound import PART_MARK
 from assistant.answer.layout import is_particulars_line
 from assistant.answer.types import Answer, Ruling
+from assistant.tui.widgets.markdown import LocalMarkdown
 
 WELCOME = (
     "Ask a question about the corpus and press Enter. Answers quote it with numbered "
@@ -40,9 +41,9 @@ class Exchange(Vertical):
     ``asked_as`` the resolved question when a follow-up was completed from the conversation;
     ``given`` (a reopened turn) when it was answered.
 
-    While a language model streams, its draft shows dimmed under the question; the final,
-    checked answer replaces it. Its state lives in attributes and is applied to the children
-    whenever they exist, so it can change before the widget has finished mounting."""
+    While a language model streams, its draft shows dimmed under the question, as Markdown;
+    the final, checked answer replaces it. Its state lives in attributes and is applied to the
+    children whenever they exist, so it can change before the widget has finished mounting."""
 
     def __init__(
         self,
@@ -79,10 +80,10 @@ class Exchange(Vertical):
                 markup=False,
             )
         yield Static(self._state, classes="state", markup=False)
-        yield Static(self.draft, classes="draft", markup=False)
+        yield LocalMarkdown(self.draft, classes="draft")
         yield Static(self._notice(), classes="notice", markup=False)
-        yield Markdown(self._markdown(), classes="answer")
-        yield Markdown(self._rulings(), classes="rulings")
+        yield LocalMarkdown(self._markdown(), classes="answer")
+        yield LocalMarkdown(self._rulings(), classes="rulings")
         yield Static(self._as_of(), classes="as-of", markup=False)
         yield Static(self._hidden, classes="withheld-note", markup=False)
 
@@ -107,22 +108,28 @@ class Exchange(Vertical):
         for state in self.query(".state").results(Static):
             state.update(text)
 
-    def _set_draft(self, text: str) -> None:
+    def _set_draft(self, text: str, *, appended: str | None = None) -> None:
+        """Show ``text`` as the draft, as Markdown; ``appended`` is what it adds to the draft
+        on screen (streamed into the widget instead of parsing the whole draft again)."""
         self.draft = text
         self.set_class(bool(text), "-drafting")
-        for draft in self.query(".draft").results(Static):
-            draft.update(text)
+        for draft in self.query(".draft").results(Markdown):
+            if appended is not None and draft.source + appended == text:
+                draft.append(appended)
+            else:
+                draft.update(text)
 
     def answering(self) -> None:
         self._set_state("answering…")
 
     def add_token(self, text: str) -> None:
-        """Append a piece of the model's draft (shown dimmed until the answer replaces it)."""
+        """Append a piece of the model's draft (rendered as Markdown, dimmed, until the checked
+        answer replaces it)."""
         if self.answer is not None or self.has_class("-failed"):
             return  # a late token never reopens a settled exchange
         if not self.draft:
             self._set_state("drafting… (provisional: checked before it is shown as the answer)")
-        self._set_draft(self.draft + text)
+        self._set_draft(self.draft + text, appended=text)
 
     def show_answer(self, answer: Answer) -> None:
         self.answer = answer
