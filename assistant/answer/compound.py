@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from assistant.answer.types import Answer, Ruling
 from assistant.retrieval.types import Hit, Withheld
-from assistant.text import CITATION, citation_numbers
+from assistant.text import CITATION, citation_numbers, sentences, strip_marking
 
 NOT_COVERED = "The corpus does not cover this part of the question."
 PART_MARK = "»"
@@ -64,3 +64,10 @@ def _unique_withheld(items: Iterable[Withheld]) -> list[Withheld]:
 
 def _unique_rulings(items: Iterable[Ruling]) -> list[Ruling]:
     return list(dict.fromkeys(items))
+
+
+def quoted_units(answer: Answer) -> set[str]:
+    """The sentences and items an answer quotes, as the passage units they came from."""
+    if answer.abstained:
+        return set()
+    return {strip_marking(CITATION.sub("", s)).strip() for s in sentences(answer.text)}

@@ -70,6 +70,8 @@ class ExtractiveAnswerer:
         if qvec is None:
             qvec = self.embedder.encode([result.query])[0]
         atoms = self._atoms(result.query, qvec, hits, result.partners)
+        fresh = [a for a in atoms if not any(u.text in result.quoted for u in a.units)]
+        atoms = fresh or atoms  # a part all of whose answer was given above repeats it
         evidence = self._evidence(result, qvec, hits[0], atoms)
         if evidence < self.min_evidence or not atoms:
             return self._abstain(result, evidence=evidence)

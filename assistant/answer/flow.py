@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from assistant.answer.compound import combine
+from assistant.answer.compound import combine, quoted_units
 from assistant.answer.followup import topic_words
 from assistant.answer.llm import LLMAnswerer, stream_answer
 from assistant.answer.parts import carry_partner, carry_topic, split_question
 from assistant.answer.routes.base import Knowledge, Route
-from assistant.answer.types import Answerer, AnswerEvent, DoneEvent
+from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent
 from assistant.language.expansion import Expansion
 from assistant.policy.gate import Audience
 from assistant.retrieval.types import Filters, SearchResult
@@ -41,11 +41,18 @@ def answer_events(
         return
     named = carry_partner(parts, knowledge.registry)
     parts = carry_topic(named, [topic_words(p, (), knowledge.registry) for p in named])
-    answers = []
+    answers: list[Answer] = []
+    quoted: set[str] = set()
     for part in parts:
-        for event in _one(part, audience, filters, knowledge, routes, retrieve, answerer):
+
+        def fresh(q: str, a: Audience, f: Filters) -> tuple[Expansion, SearchResult]:
+            expansion, result = retrieve(q, a, f)
+            return expansion, replace(result, quoted=frozenset(quoted))
+
+        for event in _one(part, audience, filters, knowledge, routes, fresh, answerer):
             if isinstance(event, DoneEvent):
                 answers.append(event.answer)
+                quoted.update(quoted_units(event.answer))
             else:
                 yield event
     if all(a.abstained for a in answers):

@@ -30,8 +30,11 @@ _QUESTION_WORDS = (
     "lehet|szabad|szukseg"
 )
 _CONJUNCTIONS = "and|also|and also|und|und auch|et|et aussi|es|es hogy|valamint|illetve|tovabba"
+_PREPOSITIONS = "to|for|with|from|by|in|on|at|of|an|fur|mit|von|bei|a|pour|avec|de|chez|par"
+"""A question word may follow one ("and to whom is it sent", "und an wen", "et à qui")."""
 _SPLIT = re.compile(
-    rf"(?:,\s*|\s+)(?:{_CONJUNCTIONS})\s*,?\s+(?=(?:{_QUESTION_WORDS})\b)",
+    rf"(?:,\s*|\s+)(?:{_CONJUNCTIONS})\s*,?\s+"
+    rf"(?=(?:(?:{_PREPOSITIONS})\s+)?(?:{_QUESTION_WORDS})\b)",
     re.IGNORECASE,
 )
 _ALSO_START = re.compile(r"^(?:also|and also|auch|aussi|továbbá|is)\s*,?\s+", re.IGNORECASE)

@@ -123,6 +123,9 @@ class SearchResult:
     partners: tuple[str, ...] = ()
     """The partners the question names (codes, in order of mention): the answer gives the
     general rule first, then these partners' particulars, labelled."""
+    quoted: frozenset[str] = frozenset()
+    """What an earlier part of the same compound question already quoted (unit texts): an
+    answer to a later part says something new rather than repeat it."""
 
 
 Mode = Literal["hybrid", "dense", "lexical"]

@@ -144,3 +144,23 @@ def test_asks_for_code() -> None:
     assert asks_for_code("Which command runs the check?")
     assert asks_for_code("Welcher Befehl startet die Prüfung?")
     assert not asks_for_code("What does the check print?")
+
+
+def test_a_later_part_says_something_new() -> None:
+    passage = hit(
+        1,
+        "A consent request states what is passed and for how long. "
+        "The request is sent to the originator's international-cooperation department.",
+    )
+    question = "What does a consent request state and where is the request sent?"
+    first = answer(question, passage)
+    assert "states what is passed" in first.text
+    result = SearchResult(
+        question,
+        None,
+        [passage],
+        quoted=frozenset({"A consent request states what is passed and for how long."}),
+    )
+    later = ExtractiveAnswerer(FakeEmbedder(), min_evidence=0.0).answer(result)
+    assert "states what is passed" not in later.text
+    assert "international-cooperation department" in later.text
