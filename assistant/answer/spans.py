@@ -93,8 +93,8 @@ def choose_spans(
     relevant = [a for a in ranked if _allowed(hits[a.hit_index], named)] or ranked
     best = relevant[0]
     general = [a for a in relevant if not partner_of(hits[a.hit_index])]
-    if named and general and general[0].relevance >= best.relevance - PARTICULAR_MARGIN:
-        main = _main_atom(general, hits)  # a partner named: the general rule first
+    if general and general[0].relevance >= best.relevance - PARTICULAR_MARGIN:
+        main = _main_atom(general, hits)  # the general rule first, a partner's after it
     else:
         main = _main_atom(relevant, hits)
     spans = [_grow(main, by_hit[main.hit_index], limit=max(length - 1, 0))]

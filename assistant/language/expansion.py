@@ -2,7 +2,7 @@
 
 The corpus is written in English while officers ask in Hungarian, German, French and the
 partners' languages. A detected question is expanded term for term with the termbase (plus
-each matched concept's English terms and definition words), its everyday words are rendered
+each matched concept's English terms), its everyday words are rendered
 with the question lexicon (:mod:`assistant.lexicon`), and words neither knows are looked up
 inside multi-word terms, so that lexical and dense retrieval both reach the English doctrine.
 """
@@ -86,9 +86,6 @@ class Expansion:
         return sources_in_english(self.lang)
 
 
-_DEFINITION_WORDS = 10
-
-
 def carry_over(question: str, termbase: Termbase | None, registry: Registry) -> Expansion:
     """Detect the question's language; carry a non-English question over to English.
 
@@ -133,7 +130,7 @@ def expand_query(question: str, termbase: Termbase | None, lang: str) -> Expansi
     by its concept's English preferred term; question words are translated and other function
     words dropped; other words are rendered with the question lexicon (``assistant.lexicon``)
     and words neither knows are kept (names, codes, numbers). Then the
-    English admitted terms and the content words of each matched definition are appended.
+    English admitted terms (synonyms) of each matched concept are appended.
     An English question is returned unchanged (its concepts are still reported).
     """
     lang = (lang or "en").lower()
@@ -242,7 +239,10 @@ def _extra_words(
     termbase: Termbase,
 ) -> list[str]:
     """Words appended to the query: renderings of loose words found inside terms, and for each
-    matched concept its English synonyms and the first content words of its definition."""
+    matched concept its English synonyms. (Its definition's words were appended too until
+    2026-12: measured on the evaluation set, they pulled questions toward passages about the
+    definition's words rather than the question's; without them every ranking and answer
+    score rose or held; docs/evaluation.md.)"""
     extra: list[str] = []
     present = set(fold(english).split())
     for words in translations.values():
@@ -253,8 +253,6 @@ def _extra_words(
             continue
         for synonym in concept.terms.get("en", ())[1:]:
             _add_words(synonym, present, extra)
-        words = [w for w in fold(concept.definition).split() if w not in _STOP["en"]]
-        _add_words(" ".join(words[:_DEFINITION_WORDS]), present, extra)
     return extra
 
 

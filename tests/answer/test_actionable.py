@@ -71,3 +71,23 @@ def test_a_list_comes_with_its_lead_in(shipped: Any) -> None:
 def test_the_same_answer_every_time(shipped: Any) -> None:
     question = "How should I receive a delegation from Borealia, and what gifts are acceptable?"
     assert shipped.ask(question).text == shipped.ask(question).text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie empfange ich eine ausländische Delegation?",
+        "Hogyan kell fogadni egy külföldi delegációt?",
+        "Comment recevoir une délégation étrangère ?",
+    ],
+)
+def test_receiving_a_delegation_in_other_languages_as_in_english(
+    shipped: Any, question: str
+) -> None:
+    english = shipped.ask("How do I receive a foreign delegation?")
+    got = shipped.ask(question)
+    assert not got.abstained, got.text
+    assert got.citations[0].doc_id == english.citations[0].doc_id
+    assert got.citations[0].meta["kind"] != "partner-note"
+    assert not is_fragment(got.text)
+    grounded(got)
