@@ -1,5 +1,9 @@
-"""Sentence embeddings, offline. Implements LangChain's ``Embeddings`` interface so any
-LangChain component can use it; the model loads on first use, never at import."""
+"""Sentence embeddings, offline; the model loads on first use, never at import.
+
+The embedder has LangChain's ``Embeddings`` methods (``embed_documents``, ``embed_query``), and
+:meth:`Embedder.as_langchain` gives it to any LangChain component as a real ``Embeddings``.
+LangChain itself is imported only then: importing it costs about a tenth of a second, which
+the chat screen's first paint cannot spare."""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-
 from assistant.config import DEFAULT_MODEL
 from assistant.errors import ModelError
 from assistant.offline import go_offline
 
 if TYPE_CHECKING:
     import numpy as np
+    from langchain_core.embeddings import Embeddings
 
 
 def resolve_model(name: str) -> str:
@@ -34,7 +37,7 @@ def resolve_model(name: str) -> str:
     return name
 
 
-class Embedder(Embeddings):
+class Embedder:
     """A sentence-transformers model, loaded lazily and once, normalised vectors."""
 
     def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
@@ -88,3 +91,19 @@ class Embedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return [float(x) for x in self.encode([text])[0]]
+
+    def as_langchain(self) -> Embeddings:
+        """This embedder as LangChain's ``Embeddings`` (for a vector store or a retriever of
+        LangChain's own): the same model, loaded once, shared."""
+        from langchain_core.embeddings import Embeddings
+
+        embedder = self
+
+        class LangChainEmbeddings(Embeddings):
+            def embed_documents(self, texts: list[str]) -> list[list[float]]:
+                return embedder.embed_documents(texts)
+
+            def embed_query(self, text: str) -> list[float]:
+                return embedder.embed_query(text)
+
+        return LangChainEmbeddings()
