@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
@@ -48,6 +47,7 @@ from assistant.tui.messages import (
     TermRequested,
 )
 from assistant.tui.screens.audience import PartnerPicker
+from assistant.tui.screens.chat_keys import CHAT_BINDINGS
 from assistant.tui.screens.chat_tools import ChatTools
 from assistant.tui.widgets import (
     OWN_USE,
@@ -94,54 +94,7 @@ class ChatScreen(ChatTools):
         (100, "-normal"),
         (160, "-wide"),
     ]
-    BINDINGS = [  # noqa: RUF012 (Textual's own declaration style)
-        Binding("f1", "help", "Help", tooltip="This page: every key and command"),
-        Binding(
-            "f2",
-            "choose_audience",
-            "Audience",
-            tooltip="Choose who the next answers are for (type to filter, Enter)",
-        ),
-        Binding(
-            "f3",
-            "toggle_sources",
-            "Sources",
-            tooltip="Show the sources (narrow terminal) or fold them away (wide)",
-        ),
-        Binding(
-            "escape",
-            "focus_question",
-            "Question box",
-            tooltip="Back to the question box, from anywhere on the screen",
-            show=False,
-        ),
-        Binding("ctrl+n", "new", "New", tooltip="A new conversation (this one stays saved)"),
-        Binding("ctrl+l", "new", "New conversation", show=False),
-        Binding(
-            "ctrl+o",
-            "open_saved",
-            "Open",
-            tooltip="Reopen a saved conversation, searched by text or partner",
-        ),
-        Binding(
-            "ctrl+s",
-            "export",
-            "Export",
-            tooltip="Export the conversation to Markdown for the current audience",
-        ),
-        Binding(
-            "ctrl+r",
-            "reask",
-            "Re-ask",
-            tooltip="Re-ask the selected (click) or last reopened question, today's rules",
-        ),
-        Binding(
-            "ctrl+t",
-            "look_up_term",
-            "Term",
-            tooltip="Look up a term: the selection, the word at the cursor, or type one",
-        ),
-    ]
+    BINDINGS = CHAT_BINDINGS
 
     def __init__(self, assistant: Assistant, audience: str | None = None) -> None:
         super().__init__()
