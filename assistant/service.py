@@ -31,7 +31,7 @@ from assistant.corpus.markings import Level
 from assistant.corpus.partners import Registry
 from assistant.errors import BadInput
 from assistant.files import write_atomic
-from assistant.index.embedder import Embedder
+from assistant.index.embedder import Embedder, embedder_for
 from assistant.index.manifest import (
     Manifest,
     check_compatible,
@@ -78,7 +78,7 @@ class Assistant:
         self.audit: AuditLog | None = open_audit(settings) if audited else None
         self.location = settings.store_location()
         self._store = store
-        self.embedder = embedder or Embedder(settings.model)
+        self.embedder = embedder or embedder_for(settings)
         self._manifest: Manifest | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.Lock()

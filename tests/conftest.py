@@ -18,11 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "corpus"
 
 
+@pytest.fixture(scope="session")
+def encoder_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder of ONNX exports for the session: each test's home links to it, so the model
+    is exported once, not by every test that ingests."""
+    return tmp_path_factory.mktemp("encoders")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def _isolated_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder_exports: Path
+) -> Iterator[Path]:
     """No test touches the real home: config, data and stores live in a temp folder."""
     home = tmp_path / "home"
-    home.mkdir()
+    (home / "data").mkdir(parents=True)
+    (home / "data" / "encoders").symlink_to(encoder_exports, target_is_directory=True)
     monkeypatch.setenv("LIAISON_HOME", str(home))
     for var in list(os.environ):
         if var.startswith("LIAISON_") and var not in ("LIAISON_HOME",):
@@ -32,12 +42,15 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.fixture(scope="session")
-def embedder():  # type: ignore[no-untyped-def]
-    """The real packaged model, loaded once per session."""
+def embedder(encoder_exports: Path):  # type: ignore[no-untyped-def]
+    """The real packaged model, loaded once per session; questions through its ONNX export,
+    made here once, as an ingest makes it for a user."""
     from assistant.index.embedder import Embedder
 
-    e = Embedder()
+    e = Embedder(exports=encoder_exports)
+    assert e.ensure_export()
     e.load()
+    assert e.backend == "onnx"
     return e
 
 

@@ -41,6 +41,14 @@ class FakeEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
 
+    precision = "fp32"
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        return self.encode(texts)
+
+    def ensure_export(self) -> bool:
+        return False
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 

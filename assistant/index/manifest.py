@@ -31,6 +31,9 @@ class Manifest(BaseModel):
     signature: dict[str, Any] = Field(default_factory=dict)
     dimension: int | None = None
     """Length of the stored vectors (recorded when the model embeds)."""
+    encoder: dict[str, Any] = Field(default_factory=dict)
+    """How the stored vectors were made: model, dimension, precision (fp32 or bf16), and how
+    questions are embedded on the ingesting machine (onnx or torch)."""
     roots: list[str] = Field(default_factory=list)
     last_sync: dt.datetime | None = None
     partners: dict[str, Partner] = Field(default_factory=dict)

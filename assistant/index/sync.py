@@ -1,29 +1,30 @@
 """Incremental sync of a corpus into the store, driven by the manifest's content hashes.
 
-Unchanged documents are skipped without loading the model or opening the store. Each changed
-document is committed on its own (delete its chunks, add the new ones, record it in the
-manifest), and a journal names the documents in flight, so a crash mid-ingest is repaired on
-the next run.
+Unchanged documents are skipped without loading the model or opening the store. Changed
+documents are embedded in batches of about BATCH_CHUNKS chunks (one model call per batch);
+each document's new chunks are written, the batch is published by one manifest write, and
+then the old versions are removed. A journal names the documents in flight, so a crash
+mid-ingest is repaired on the next run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
 from assistant.corpus.catalogue import DocEntry, Portion
-from assistant.corpus.chunking import CHUNKER_VERSION, chunk_document
+from assistant.corpus.chunking import CHUNKER_VERSION, Chunk, chunk_document
 from assistant.corpus.document import Document
 from assistant.corpus.ledger import LedgerError
 from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_path, load_corpus
 from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput, StoreError
-from assistant.index.embedder import Embedder
+from assistant.index.embedder import Embedder, embedder_for
 from assistant.index.lock import Notify, sync_lock
 from assistant.index.manifest import (
     Manifest,
@@ -152,7 +153,7 @@ def _sync(
     registry_changed = _take_registry(load, manifest)
     if plan.touches_store:
         store = store or open_store(location, settings.collection)
-        embedder = embedder or Embedder(settings.model)
+        embedder = embedder or embedder_for(settings)
         _apply(plan, settings, store, embedder, manifest, report, progress)
         report.model_loaded = embedder.loaded
     if plan.touches_store or registry_changed or not manifest.roots:
@@ -244,30 +245,58 @@ def _apply(
             manifest.documents.pop(doc_id, None)
     manifest.signature = signature(settings)
     save_manifest(location, manifest)
+    total, done = len(plan.changed), 0
+    for batch in _batches(plan.changed, settings):
+        texts = [c.embedding_text() for _, chunks in batch for c in chunks]
+        vectors = embedder.encode_documents(texts) if texts else []
+        if texts:
+            manifest.dimension = len(vectors[0])
+        published: list[tuple[Document, list[Chunk]]] = []
+        offset = 0
+        for doc, chunks in batch:
+            if progress:
+                progress(doc.id, done, total)
+            done += 1
+            if _write(doc, chunks, vectors[offset : offset + len(chunks)], store, manifest, report):
+                published.append((doc, chunks))
+            offset += len(chunks)
+        # One atomic write publishes the whole batch; only then do the old versions go.
+        save_manifest(location, manifest)
+        for doc, chunks in published:
+            store.delete_doc(doc.id, keep={c.id for c in chunks})
     if plan.changed:
-        manifest.dimension = embedder.dimension
-    for i, doc in enumerate(plan.changed):
-        if progress:
-            progress(doc.id, i, len(plan.changed))
-        old = manifest.documents.get(doc.id)
-        try:
-            _commit(doc, settings, store, embedder, manifest)
-        except StoreError as exc:
-            # The store refused this document. The version published before (if any) stays
-            # as it was, what was written of the new one is removed, and the manifest keeps
-            # the old digest so the next run tries again; the rest of the corpus is synced.
-            if old is not None:
-                manifest.documents[doc.id] = old
-            else:
-                manifest.documents.pop(doc.id, None)
-            store.delete_doc(doc.id, keep=set(old.chunks) if old else ())
-            report.rejected.append(
-                Problem(display_path(doc.path), 1, f"the store refused the document: {exc.message}")
-            )
+        manifest.encoder = {
+            "model": settings.model,
+            "dimension": manifest.dimension,
+            "precision": embedder.precision,
+            "query": "onnx" if embedder.ensure_export() else "torch",
+        }
         save_manifest(location, manifest)
     if progress:
-        progress("done", len(plan.changed), len(plan.changed))
+        progress("done", total, total)
     clear_journal(location)
+
+
+BATCH_CHUNKS = 256
+"""Chunks embedded in one call: large enough to keep the model busy, and sorted by length
+inside it (sentence-transformers does) so that little of each batch is padding."""
+
+
+def _batches(
+    docs: list[Document], settings: Settings
+) -> Iterator[list[tuple[Document, list[Chunk]]]]:
+    """The changed documents with their chunks, in groups of about BATCH_CHUNKS chunks."""
+    batch: list[tuple[Document, list[Chunk]]] = []
+    size = 0
+    for doc in docs:
+        chunks = chunk_document(doc, settings.chunking.size, settings.chunking.overlap)
+        batch.append((doc, chunks))
+        size += len(chunks)
+        if size >= BATCH_CHUNKS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _load(roots: list[Path]) -> CorpusLoad:
@@ -292,25 +321,44 @@ def _within(path: Path, scope: list[Path]) -> bool:
     return any(resolved == s or s in resolved.parents for s in scope)
 
 
-def _commit(
-    doc: Document, settings: Settings, store: VectorStore, embedder: Embedder, manifest: Manifest
-) -> None:
-    """One document, in an order a reader can rely on: its new chunks are written, then the
-    manifest publishes them (one atomic file write), then the chunks of the old version are
-    removed. A reader holds itself to the published ids, so it sees the old version or the
-    new one, never a mix; a crash anywhere in between is repaired by the journal."""
-    chunks = chunk_document(doc, settings.chunking.size, settings.chunking.overlap)
-    vectors = embedder.embed_documents([c.embedding_text() for c in chunks]) if chunks else []
-    store.upsert(
-        [c.id for c in chunks], vectors, [c.text for c in chunks], [c.meta for c in chunks]
-    )
+def _write(
+    doc: Document,
+    chunks: list[Chunk],
+    vectors: Any,
+    store: VectorStore,
+    manifest: Manifest,
+    report: SyncReport,
+) -> bool:
+    """Write one document's new chunks and record it in the manifest (in memory; the caller
+    publishes). The order a reader relies on: chunks written, then the manifest published (one
+    atomic file write), then the old version's chunks removed. A reader holds itself to the
+    published ids, so it sees the old version or the new one, never a mix; a crash anywhere in
+    between is repaired by the journal. False when the store refuses the document: the
+    version published before (if any) stays, what was written of the new one is removed, and
+    the manifest keeps the old digest so the next run tries again."""
+    old = manifest.documents.get(doc.id)
+    try:
+        store.upsert(
+            [c.id for c in chunks], vectors, [c.text for c in chunks], [c.meta for c in chunks]
+        )
+    except StoreError as exc:
+        store.delete_doc(doc.id, keep=set(old.chunks) if old else ())
+        report.rejected.append(
+            Problem(display_path(doc.path), 1, f"the store refused the document: {exc.message}")
+        )
+        return False
+    manifest.documents[doc.id] = _entry(doc, chunks)
+    return True
+
+
+def _entry(doc: Document, chunks: list[Chunk]) -> DocEntry:
     seen: set[tuple[str, str]] = set()
     portions: list[Portion] = []
     for title, handling in doc.portions():
         if (title, handling.key()) not in seen:
             seen.add((title, handling.key()))
             portions.append(Portion(section=title, handling=handling))
-    manifest.documents[doc.id] = DocEntry(
+    return DocEntry(
         digest=doc.digest,
         path=str(doc.path.resolve()),
         source=doc.source,
@@ -326,7 +374,3 @@ def _commit(
         order=doc.meta.order,
         quiz=tuple(q.model_dump() for q in doc.meta.quiz),
     )
-    save_manifest(settings.store_location(), manifest)
-    # Everything of this document but the new chunks: the old version, and leftovers of a
-    # run that died between writing and publishing.
-    store.delete_doc(doc.id, keep={c.id for c in chunks})

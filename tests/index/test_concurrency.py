@@ -30,8 +30,11 @@ from tests.fakes import FakeEmbedder
 
 class Slow(FakeEmbedder):
     def encode(self, texts):
-        time.sleep(float(sys.argv[3]))
+        time.sleep(float(sys.argv[3]) * len(texts))
         return super().encode(texts)
+
+import assistant.index.sync
+assistant.index.sync.BATCH_CHUNKS = 16  # many batches, so the two runs could interleave
 
 notes = []
 start = time.time()

@@ -3,7 +3,7 @@ moment; after the next ingest the store holds exactly what a clean ingest holds:
 documents, the same chunk ids, no orphans, no duplicates.
 
 CI runs 20 seeds; ``make fuzz`` runs more (``LIAISON_CRASH_SEEDS``). The child uses the test
-suite's hashing embedder with a small delay per call, so that the kill lands anywhere in the
+suite's hashing embedder with a small delay per text, in batches of 16 chunks, so that the kill lands anywhere in the
 run (between documents, inside a commit, while the manifest is written), not only at start.
 """
 
@@ -33,8 +33,11 @@ from tests.fakes import FakeEmbedder
 
 class Slow(FakeEmbedder):
     def encode(self, texts):
-        time.sleep(0.02)
+        time.sleep(0.007 * len(texts))
         return super().encode(texts)
+
+import assistant.index.sync
+assistant.index.sync.BATCH_CHUNKS = 16  # many batches: a kill lands between them too
 
 settings = Settings(store=sys.argv[1], model="fake")
 import chromadb  # loaded before "ready", so the kill lands in the ingest itself

@@ -69,7 +69,10 @@ def test_unchanged_sync_loads_no_model_and_opens_no_store(
     assert report.model_loaded is False
 
 
-def test_crash_mid_ingest_is_repaired_next_run(tmp_path: Path, corpus: Path) -> None:
+def test_crash_mid_ingest_is_repaired_next_run(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("assistant.index.sync.BATCH_CHUNKS", 1)  # one document per batch
     settings = _settings(tmp_path, corpus)
     store = MemoryStore()
     with pytest.raises(RuntimeError, match="simulated crash"):
