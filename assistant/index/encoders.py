@@ -53,7 +53,8 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
 
     out = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.maximum(norms, 1e-12)
+    unit: np.ndarray = out / np.maximum(norms, 1e-12)
+    return unit
 
 
 def cpu_has_bf16() -> bool:
@@ -195,7 +196,7 @@ def export_onnx(
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder.parent))
     try:
-        transformer = encoder.model[0].auto_model
+        transformer: Any = encoder.model[0].auto_model
         was = next(transformer.parameters()).dtype
         transformer.to(torch.float32)
         try:

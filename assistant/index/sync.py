@@ -248,7 +248,7 @@ def _apply(
     total, done = len(plan.changed), 0
     for batch in _batches(plan.changed, settings):
         texts = [c.embedding_text() for _, chunks in batch for c in chunks]
-        vectors = embedder.encode_documents(texts) if texts else []
+        vectors: Any = embedder.encode_documents(texts) if texts else []
         if texts:
             manifest.dimension = len(vectors[0])
         published: list[tuple[Document, list[Chunk]]] = []

@@ -120,7 +120,9 @@ print(json.dumps({"backend": e.backend, "norm": float((vector ** 2).sum()),
 """
 
 
-def test_a_question_with_an_export_loads_no_torch(embedder: Embedder, encoder_exports: Path) -> None:
+def test_a_question_with_an_export_loads_no_torch(
+    embedder: Embedder, encoder_exports: Path
+) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [sys.executable, "-c", QUERY, str(encoder_exports)],
