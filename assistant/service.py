@@ -156,8 +156,15 @@ class Assistant:
         self.settings = self.settings.model_copy(update={"clearance": level})
 
     def warm(self) -> None:
-        """Load the model, open the store and build the lexical index (for the UI's worker)."""
+        """Everything a question would otherwise load on first use, now (for the UI's worker
+        and any long-lived caller): the model, the store and its lexical index, and the
+        language detector's models for the termbase's languages (about 2 s, paid by the
+        first question that is not plainly English otherwise)."""
+        from assistant.language import detect
+
         self.retriever.warm()
+        terms = self.termbase
+        detect.warm(terms.languages if terms is not None and len(terms) else None)
 
     def search(
         self,

@@ -252,12 +252,18 @@ def _apply(
         if texts:
             manifest.dimension = len(vectors[0])
         published: list[tuple[Document, list[Chunk]]] = []
+        whole = _write_batch(batch, vectors, store)
         offset = 0
         for doc, chunks in batch:
             if progress:
                 progress(doc.id, done, total)
             done += 1
-            if _write(doc, chunks, vectors[offset : offset + len(chunks)], store, manifest, report):
+            if whole:
+                manifest.documents[doc.id] = _entry(doc, chunks)
+                published.append((doc, chunks))
+            elif _write(
+                doc, chunks, vectors[offset : offset + len(chunks)], store, manifest, report
+            ):
                 published.append((doc, chunks))
             offset += len(chunks)
         # One atomic write publishes the whole batch; only then do the old versions go.
@@ -319,6 +325,24 @@ def _load(roots: list[Path]) -> CorpusLoad:
 def _within(path: Path, scope: list[Path]) -> bool:
     resolved = path.resolve()
     return any(resolved == s or s in resolved.parents for s in scope)
+
+
+def _write_batch(
+    batch: list[tuple[Document, list[Chunk]]], vectors: Any, store: VectorStore
+) -> bool:
+    """Every chunk of the batch in one store call (a call costs far more than a chunk). False
+    when the store refuses it: then each document is written on its own, so that one bad
+    document is named and the others still go in."""
+    chunks = [c for _, doc_chunks in batch for c in doc_chunks]
+    if not chunks:
+        return True
+    try:
+        store.upsert(
+            [c.id for c in chunks], vectors, [c.text for c in chunks], [c.meta for c in chunks]
+        )
+    except StoreError:
+        return False
+    return True
 
 
 def _write(
