@@ -114,7 +114,9 @@ def _store(settings: Any) -> list[Finding]:
     ids = {c.id for c in chunks}
     listed = {c for e in manifest.documents.values() for c in e.chunks}
     missing, extra = listed - ids, ids - listed
-    out = [ok("store", f"reachable at {location}, built by {manifest.signature.get('model')}")]
+    made = manifest.encoder.get("precision")
+    built = f"built by {manifest.signature.get('model')}" + (f" in {made}" if made else "")
+    out = [ok("store", f"reachable at {location}, {built}")]
     if missing:
         out.append(
             fail(
@@ -154,7 +156,21 @@ def _model(settings: Any) -> list[Finding]:
     if lacking or not weights:
         missing = ", ".join(lacking + ([] if weights else ["model weights"]))
         return [fail("model", f"the model at {folder} lacks {missing}", "reinstall the model")]
-    return [ok("model", f"model files present at {folder}")]
+    from assistant.index.encoders import read_export
+
+    out = [ok("model", f"model files present at {folder}")]
+    export = read_export(str(folder))
+    if export is None:
+        out.append(
+            warn(
+                "question encoder",
+                "no checked ONNX export of the model: questions load torch (about 4 s more)",
+                "run: liaison ingest (it makes the export)",
+            )
+        )
+    else:
+        out.append(ok("question encoder", f"ONNX export, cosine {export.cosine:.4f} against torch"))
+    return out
 
 
 def _corpus(settings: Any) -> list[Finding]:

@@ -45,8 +45,8 @@ def _by_name() -> dict[str, tuple[Status, str, str]]:
     return {f.name: (f.status, f.detail, f.fix) for f in diagnose()}
 
 
-def test_a_healthy_installation_is_all_ok(setup: dict[str, Path]) -> None:
-    found = _by_name()
+def test_a_healthy_installation_is_all_ok(setup: dict[str, Path], embedder: object) -> None:
+    found = _by_name()  # the session's embedder has made the model's ONNX export
     assert {name: s for name, (s, _, _) in found.items()} == {
         "config": Status.OK,
         "manifest": Status.OK,
@@ -54,6 +54,7 @@ def test_a_healthy_installation_is_all_ok(setup: dict[str, Path]) -> None:
         "store": Status.OK,
         "store counts": Status.OK,
         "model": Status.OK,
+        "question encoder": Status.OK,
         "corpus": Status.OK,
         "audit": Status.OK,
         "lock": Status.OK,
@@ -165,3 +166,18 @@ def test_a_running_ingest_and_switched_off_audit_are_warnings(
         child.wait()
     monkeypatch.setenv("LIAISON_AUDIT__ENABLED", "false")
     assert _by_name()["audit"][:2] == (Status.WARN, "audit logging is switched off")
+
+
+def test_no_onnx_export_is_a_warning_that_names_the_fix(
+    setup: dict[str, Path], _isolated_home: Path
+) -> None:
+    exports = _isolated_home / "data" / "encoders"
+    exports.unlink()  # this home's own, empty folder instead of the session's exports
+    exports.mkdir()
+    status, detail, fix = _by_name()["question encoder"]
+    assert (
+        status is Status.WARN
+        and "torch" in detail
+        and fix == "run: liaison ingest (it makes the export)"
+    )
+    assert runner.invoke(app, ["doctor"]).exit_code == 0
