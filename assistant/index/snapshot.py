@@ -7,6 +7,7 @@ without the model or Chroma.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,13 +37,31 @@ def save_termbase_snapshot(location: str, roots: list[Path]) -> None:
         if corpus_root is not None:
             target.unlink(missing_ok=True)
         return
+    digest = _digest(path)
+    if _snapshot_digest(target) == digest:
+        return  # the termbase file is as it was at the last sync: no need to parse it again
     termbase = load_termbase(path)
     data = json.loads(termbase.to_json())
     data["source"] = str(path.resolve())
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return
-    write_atomic(target, text)
+    data["digest"] = digest
+    write_atomic(target, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+SNAPSHOT_FORMAT = 1
+"""Bump when what a snapshot holds changes: every store's snapshot is then taken again."""
+
+
+def _digest(path: Path) -> str:
+    """The termbase file's content and where it is, with the snapshot's format."""
+    content = hashlib.sha256(path.read_bytes()).hexdigest()
+    return f"{SNAPSHOT_FORMAT}:{path.resolve()}:{content}"
+
+
+def _snapshot_digest(target: Path) -> str | None:
+    try:
+        return str(json.loads(target.read_text(encoding="utf-8")).get("digest"))
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def load_termbase_snapshot(location: str) -> Termbase | None:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.app import app
 from assistant.errors import BadInput, NotFound
+from assistant.index import snapshot
 from assistant.index.snapshot import (
     SNAPSHOT_FILE,
     load_termbase_snapshot,
@@ -335,6 +336,29 @@ def test_snapshot_is_found_above_a_synced_subfolder(tmp_path: Path) -> None:
     assert snap is not None
     assert snap.concepts == parse_termbase(SAMPLE_YAML).concepts
     assert snap.source == str((corpus / TERMBASE_FILE).resolve())
+
+
+def test_an_unchanged_termbase_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _corpus_with_termbase(tmp_path / "corpus")
+    store = str(tmp_path / "store")
+    save_termbase_snapshot(store, [corpus])
+    parsed: list[Path] = []
+    real = snapshot.load_termbase
+    monkeypatch.setattr(snapshot, "load_termbase", lambda p: parsed.append(p) or real(p))
+    save_termbase_snapshot(store, [corpus])
+    assert parsed == []
+    changed = SAMPLE_YAML.replace(
+        "concepts:\n",
+        "concepts:\n  - id: extra\n    definition: The sky.\n    terms: {en: [sky]}\n",
+    )
+    assert changed != SAMPLE_YAML
+    (corpus / TERMBASE_FILE).write_text(changed, encoding="utf-8")
+    save_termbase_snapshot(store, [corpus])
+    assert len(parsed) == 1
+    snap = load_termbase_snapshot(store)
+    assert snap is not None and len(snap) == 4
 
 
 def test_broken_termbase_keeps_the_old_snapshot(tmp_path: Path) -> None:
