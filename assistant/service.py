@@ -40,7 +40,7 @@ from assistant.index.manifest import (
     published_chunks,
 )
 from assistant.index.snapshot import load_ledger_snapshot, load_termbase_snapshot
-from assistant.index.store import open_store
+from assistant.index.store import open_configured
 from assistant.index.sync import SCHEMA_VERSION, SyncReport
 from assistant.index.sync import Progress as SyncProgress
 from assistant.index.types import VectorStore
@@ -112,7 +112,7 @@ class Assistant:
     @property
     def store(self) -> VectorStore:
         if self._store is None:
-            self._store = open_store(self.location, self.settings.collection)
+            self._store = open_configured(self.settings)
         return self._store
 
     @property

@@ -10,12 +10,15 @@ import re
 import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from assistant.errors import StoreError
 from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.offline import go_offline
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 _READ_RETRIES = 5
 
@@ -28,10 +31,19 @@ class ChromaStore:
     """A Chroma collection with cosine distance. Embeddings are always given by us: Chroma's own
     embedding function (which would fetch a model) is switched off."""
 
-    def __init__(self, location: str, collection: str = "liaison") -> None:
+    def __init__(
+        self,
+        location: str,
+        collection: str = "liaison",
+        *,
+        token: str | None = None,
+        ca: str | None = None,
+    ) -> None:
         go_offline()
         self.location = location
         self.name = collection
+        self._token = token
+        self._ca = ca
         self._open()
 
     def _open(self) -> None:
@@ -43,10 +55,14 @@ class ChromaStore:
             settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
             if is_url(location):
                 url = urlparse(location)
+                if self._ca:
+                    settings.chroma_server_ssl_verify = self._ca
+                headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
                 client = chromadb.HttpClient(
                     host=url.hostname or "localhost",
                     port=url.port or (443 if url.scheme == "https" else 8000),
                     ssl=url.scheme == "https",
+                    headers=headers,
                     settings=settings,
                 )
             else:
@@ -60,7 +76,7 @@ class ChromaStore:
         except StoreError:
             raise
         except Exception as exc:
-            raise StoreError(
+            raise _refusal(location, exc, self._token) or StoreError(
                 f"cannot open the store at {location}: {_first_line(exc)}",
                 "check --store / LIAISON_STORE; a server must be running for an http:// store",
             ) from None
@@ -152,7 +168,39 @@ class ChromaStore:
         try:
             return fn(**kwargs)
         except Exception as exc:
-            raise StoreError(f"store operation failed: {_first_line(exc)}") from None
+            refused = _refusal(self.location, exc, self._token)
+            raise refused or StoreError(f"store operation failed: {_first_line(exc)}") from None
+
+
+_DENIED = re.compile(r"\b(401|403)\b|unauthori[sz]ed|forbidden|authorization required", re.I)
+
+
+def _refusal(location: str, exc: BaseException, token: str | None) -> StoreError | None:
+    """A 401 or 403 from the store's proxy (or Chroma's own auth errors) as one line that
+    says what to do; None for any other failure. The token itself is never shown."""
+    status = getattr(exc, "code", None)
+    code = status() if callable(status) else None
+    text = str(exc)
+    if code not in (401, 403) and not _DENIED.search(text):
+        return None
+    forbidden = code == 403 or re.search(r"\b403\b|forbidden", text, re.I) is not None
+    if forbidden:
+        return StoreError(
+            f"the store at {location} refused this request (403): the token does not give "
+            "access to it",
+            "ask the store's administrator for access at your clearance",
+        )
+    if token:
+        return StoreError(
+            f"the store at {location} refused the token (401)",
+            "check LIAISON_STORE_TOKEN (or store_token in the config): it may be mistyped "
+            "or revoked",
+        )
+    return StoreError(
+        f"the store at {location} needs a token (401)",
+        "set LIAISON_STORE_TOKEN (or store_token in the config) to the token your "
+        "administrator issued",
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -160,5 +208,14 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def open_store(location: str, collection: str = "liaison") -> VectorStore:
-    return ChromaStore(location, collection)
+def open_store(
+    location: str, collection: str = "liaison", *, token: str | None = None, ca: str | None = None
+) -> VectorStore:
+    """The store at ``location``; ``token`` and ``ca`` are for a server behind the proxy."""
+    return ChromaStore(location, collection, token=token, ca=ca)
+
+
+def open_configured(settings: Settings) -> VectorStore:
+    """The store a configuration names, with its token and CA bundle."""
+    token, ca = settings.store_access()
+    return open_store(settings.store_location(), settings.collection, token=token, ca=ca)

@@ -36,7 +36,7 @@ from assistant.index.manifest import (
     write_journal,
 )
 from assistant.index.snapshot import save_ledger_snapshot, save_termbase_snapshot
-from assistant.index.store import open_store
+from assistant.index.store import open_configured
 from assistant.index.types import VectorStore
 from assistant.language.termfile import TermbaseError
 
@@ -152,7 +152,7 @@ def _sync(
     plan = _plan(load, manifest, roots, settings, location, rebuild, report)
     registry_changed = _take_registry(load, manifest)
     if plan.touches_store:
-        store = store or open_store(location, settings.collection)
+        store = store or open_configured(settings)
         embedder = embedder or embedder_for(settings)
         _apply(plan, settings, store, embedder, manifest, report, progress)
         report.model_loaded = embedder.loaded

@@ -1,0 +1,98 @@
+"""The team store with real parts: a Chroma server (`chroma run` on loopback) behind nginx,
+configured by deploy/serve_store.py as `make serve-store` does. `liaison` sends the bearer
+token with every request; a missing or wrong token is one clear line, never a traceback, and
+the token is never printed. `.ci/run` installs nginx when it is missing."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deploy.serve_store import issue, nginx_binary, start
+from tests.conftest import ROOT, SHIPPED
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        nginx_binary() is None, reason="nginx is not installed (.ci/run installs it)"
+    ),
+]
+
+LIAISON = str(Path(sys.executable).parent / "liaison")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    data = tmp_path_factory.mktemp("team-store")
+    token = issue(data / "tokens.map", "alice", "SECRET")
+    port = _free_port()
+    processes = start(data, port, _free_port(), None, None)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}", "token": token}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+def _liaison(home: Path, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+    env["LIAISON_HOME"] = str(home)
+    if token is not None:
+        env["LIAISON_STORE_TOKEN"] = token
+    return subprocess.run(
+        [LIAISON, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_no_token_and_a_wrong_token_are_refused_in_one_line(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    url = server["url"]
+    missing = _liaison(tmp_path, "search", "gifts", "--store", url)
+    assert missing.returncode == 1
+    assert f"the store at {url} needs a token (401)" in missing.stderr
+    assert "LIAISON_STORE_TOKEN" in missing.stderr and "Traceback" not in missing.stderr
+    wrong = _liaison(tmp_path, "search", "gifts", "--store", url, token="not-the-token")
+    assert wrong.returncode == 1
+    assert "refused the token (401)" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert "not-the-token" not in wrong.stderr + wrong.stdout
+
+
+def test_the_right_token_ingests_and_answers(server: dict[str, str], tmp_path: Path) -> None:
+    url, token = server["url"], server["token"]
+    ingest = _liaison(tmp_path, "ingest", str(SHIPPED), "--store", url, "--json", token=token)
+    assert ingest.returncode == 0, ingest.stderr
+    asked = _liaison(
+        tmp_path,
+        "ask",
+        "Which gifts must be declared?",
+        "--store",
+        url,
+        "--json",
+        "--audience",
+        "XBO",
+        token=token,
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert '"abstained": false' in asked.stdout and "gifts-policy" in asked.stdout
+    assert token not in ingest.stdout + ingest.stderr + asked.stdout + asked.stderr
