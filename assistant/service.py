@@ -134,6 +134,7 @@ class Assistant:
                     lexical_weight=r.lexical_weight,
                     mode=r.mode,
                     published=lambda: published_chunks(self.location),
+                    cache=self.location,
                 )
             return self._retriever
 

@@ -95,6 +95,12 @@ class MemoryStore:
     def count(self) -> int:
         return len(self.rows)
 
+    def read_meta(self, record: str) -> str | None:
+        return getattr(self, "meta", {}).get(record)
+
+    def write_meta(self, record: str, text: str, version: str) -> None:
+        self.meta = {**getattr(self, "meta", {}), record: text}
+
 
 def _match(meta: dict[str, Any], where: Where) -> bool:
     if "$and" in where:

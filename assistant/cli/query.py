@@ -26,6 +26,14 @@ def settings(store: str | None, corpus: Path | None = None) -> Settings:
     from assistant.config import load_settings
 
     loaded = load_settings(store=store, corpus=corpus)
+    from assistant.index.store import is_url
+
+    if is_url(loaded.store_location()):
+        # A server store's catalogue lives in the server: take its copy first, so that a
+        # machine that never ingested answers as the ingesting one does.
+        from assistant.index.remote import fetch
+
+        fetch(loaded)
     if not loaded.audit.enabled and "audit-off" not in _SAID:
         from assistant.audit.factory import OFF_NOTICE
 

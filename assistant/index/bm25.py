@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -13,13 +14,34 @@ class LexicalIndex:
     """BM25 over a fixed list of texts; queries may carry a 0/1 mask (the audience pre-filter)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
+        self._build([tokenize(t) for t in texts])
+
+    def _build(self, tokens: list[list[str]]) -> None:
         import bm25s
 
-        self.size = len(texts)
-        self._tokens = [tokenize(t) for t in texts]
+        self.size = len(tokens)
+        self.tokens = tokens
         self._bm25 = bm25s.BM25()
         if self.size:
-            self._bm25.index([toks or ["\u2205"] for toks in self._tokens], show_progress=False)
+            self._bm25.index([toks or ["\u2205"] for toks in tokens], show_progress=False)
+
+    def save(self, folder: Path) -> None:
+        """Write the index into ``folder`` (bm25s's own files: JSON and numpy, no pickle)."""
+        if self.size:
+            self._bm25.save(str(folder), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> LexicalIndex:
+        """The index :meth:`save` wrote for ``size`` texts (memory-mapped)."""
+        import bm25s
+
+        index = cls.__new__(cls)
+        index.size = size
+        index.tokens = []
+        index._bm25 = (
+            bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False) if size else (bm25s.BM25())
+        )
+        return index
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(position, score) of the best ``k`` texts with a positive score, best first."""

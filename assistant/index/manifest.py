@@ -97,13 +97,27 @@ def check_dimension(manifest: Manifest, dimension: int) -> None:
         )
 
 
+_PUBLISHED: dict[Path, tuple[tuple[int, int, int], set[str] | None]] = {}
+
+
 def published_chunks(location: str) -> set[str] | None:
     """The chunk ids of every document's current version, from a fresh read of the manifest;
-    None when the store has no manifest (nothing to hold a reader to)."""
+    None when the store has no manifest (nothing to hold a reader to). The file is parsed again
+    only when it changed (its inode, size and time): the manifest of a large store is a few
+    megabytes, and every write of it replaces the file."""
+    path = state_dir(location) / MANIFEST
+    try:
+        stat = path.stat()
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        stamp = (0, 0, 0)
+    known = _PUBLISHED.get(path)
+    if known is not None and known[0] == stamp and stamp != (0, 0, 0):
+        return set(known[1]) if known[1] is not None else None
     manifest = load_manifest(location)
-    if not manifest.documents:
-        return None
-    return {c for entry in manifest.documents.values() for c in entry.chunks}
+    ids = {c for entry in manifest.documents.values() for c in entry.chunks} or None
+    _PUBLISHED[path] = (stamp, ids)
+    return set(ids) if ids is not None else None
 
 
 def save_manifest(location: str, manifest: Manifest) -> None:

@@ -68,6 +68,8 @@ class ChromaStore:
             else:
                 Path(location).mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=location, settings=settings)
+            self._client = client
+            self._meta_collection: Any = None
             self._collection = client.get_or_create_collection(
                 collection,
                 embedding_function=None,
@@ -80,6 +82,32 @@ class ChromaStore:
                 f"cannot open the store at {location}: {_first_line(exc)}",
                 "check --store / LIAISON_STORE; a server must be running for an http:// store",
             ) from None
+
+    def read_meta(self, record: str) -> str | None:
+        """A metadata record of the store (kept beside the chunks, in ``<collection>__meta``),
+        or None when there is none."""
+        got = self._guard(self._meta().get, ids=[record], include=["documents"])
+        documents = got.get("documents") or []
+        return str(documents[0]) if got["ids"] and documents else None
+
+    def write_meta(self, record: str, text: str, version: str) -> None:
+        """Replace a metadata record in one write (a reader gets the old one or the new one)."""
+        self._guard(
+            self._meta().upsert,
+            ids=[record],
+            embeddings=[[0.0]],
+            documents=[text],
+            metadatas=[{"version": version}],
+        )
+
+    def _meta(self) -> Any:
+        if getattr(self, "_meta_collection", None) is None:
+            self._meta_collection = self._guard(
+                self._client.get_or_create_collection,
+                name=f"{self.name}__meta",
+                embedding_function=None,
+            )
+        return self._meta_collection
 
     def upsert(
         self,

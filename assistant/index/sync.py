@@ -35,6 +35,7 @@ from assistant.index.manifest import (
     state_dir,
     write_journal,
 )
+from assistant.index.remote import publish
 from assistant.index.snapshot import save_ledger_snapshot, save_termbase_snapshot
 from assistant.index.store import open_configured
 from assistant.index.types import VectorStore
@@ -171,6 +172,7 @@ def _sync(
         report.rejected += [Problem(shown, line, reason) for line, reason in exc.problems]
     report.documents = len(manifest.documents)
     report.chunks = manifest.chunk_count
+    publish(settings)  # a server store: its catalogue, in the server, after the chunks
     return report
 
 

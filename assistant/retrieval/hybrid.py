@@ -20,6 +20,7 @@ from assistant.corpus.markings import Handling, from_metadata
 from assistant.errors import StoreError
 from assistant.index.bm25 import LexicalIndex
 from assistant.index.embedder import Embedder
+from assistant.index.table import load_table, save_table
 from assistant.index.types import StoredChunk, VectorStore, Where
 from assistant.policy.gate import Audience, admit, allowed_keys
 from assistant.policy.rules import Outcome
@@ -66,9 +67,12 @@ class Retriever:
         lexical_weight: float = 1.5,
         mode: Mode = "hybrid",
         published: Published | None = None,
+        cache: str | None = None,
     ) -> None:
         self.store = store
         self.published = published
+        self.cache = cache
+        """The store location whose chunk table is cached (index/table.py); None: no cache."""
         self._visible: set[str] | None = None
         self.embedder = embedder
         self.candidates = candidates
@@ -114,7 +118,7 @@ class Retriever:
     def _table(self) -> tuple[list[StoredChunk], LexicalIndex]:
         with self._lock:
             if self._chunks is None or self._lexical is None:
-                chunks = self._snapshot()
+                chunks, lexical = self._read_table()
                 self._handlings = [from_metadata(c.meta) for c in chunks]
                 self._distinct = {}
                 for handling in self._handlings:
@@ -123,17 +127,29 @@ class Retriever:
                 self._key_codes = np.array(
                     [positions[h.key()] for h in self._handlings], dtype=np.int32
                 )
-                self._lexical = LexicalIndex(
-                    [
-                        context_text(
-                            str(c.meta.get("title", "")), str(c.meta.get("section")), c.text
-                        )
-                        for c in chunks
-                    ]
-                )
+                self._lexical = lexical
                 self._chunks = chunks
                 self._vocabularies = {}
             return self._chunks, self._lexical
+
+    def _read_table(self) -> tuple[list[StoredChunk], LexicalIndex]:
+        """The published chunks and their lexical index: from the cache when it holds exactly
+        the published ids, else from the store (and the cache is written again)."""
+        ids = self.published() if self.cache is not None and self.published is not None else None
+        cached = load_table(self.cache, ids) if self.cache is not None and ids else None
+        if cached is not None:
+            self._visible = set(ids or ())
+            return cached
+        chunks = self._snapshot()
+        lexical = LexicalIndex(
+            [
+                context_text(str(c.meta.get("title", "")), str(c.meta.get("section")), c.text)
+                for c in chunks
+            ]
+        )
+        if self.cache is not None and self._visible is not None:
+            save_table(self.cache, chunks, lexical)
+        return chunks, lexical
 
     def _snapshot(self) -> list[StoredChunk]:
         """The store's chunks as one consistent version of every document."""

@@ -96,3 +96,44 @@ def test_the_right_token_ingests_and_answers(server: dict[str, str], tmp_path: P
     assert asked.returncode == 0, asked.stderr
     assert '"abstained": false' in asked.stdout and "gifts-policy" in asked.stdout
     assert token not in ingest.stdout + ingest.stderr + asked.stdout + asked.stderr
+
+
+def test_a_second_machine_with_an_empty_home_answers_from_the_server(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    url, token = server["url"], server["token"]
+    first, second = tmp_path / "first", tmp_path / "second"
+    ingest = _liaison(first, "ingest", str(SHIPPED), "--store", url, token=token)
+    assert ingest.returncode == 0, ingest.stderr
+    assert not second.exists()  # nothing local on the second machine
+    for home in (first, second):
+        status = _liaison(home, "status", "--store", url, "--json", token=token)
+        assert status.returncode == 0, status.stderr
+        assert '"documents": 54' in status.stdout.replace("  ", " ")
+    runs = {}
+    for home in (first, second):
+        runs[home] = [
+            _liaison(home, *args, "--store", url, "--json", token=token)
+            for args in (
+                ("check", "xbo-ct-threat-assessment-2026", "--to", "XTA"),
+                ("search", "seating plan", "--audience", "XTA"),
+                ("ask", "Which gifts must be declared?", "--audience", "XBO"),
+            )
+        ]
+    for a, b in zip(runs[first], runs[second], strict=True):
+        assert a.returncode == b.returncode == 0, b.stderr
+        assert _without_times(a.stdout) == _without_times(b.stdout)
+    assert '"DENY"' in runs[second][0].stdout  # the same release decision, not "unknown"
+
+
+def _without_times(text: str) -> str:
+    import json
+
+    def clean(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if k not in ("elapsed_ms", "took_ms")}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(json.loads(text)), sort_keys=True)
