@@ -133,6 +133,18 @@ def start(
     )
     wait_for(f"http://127.0.0.1:{upstream}/api/v2/heartbeat", expect=(200,))
     proxy = subprocess.Popen([nginx, "-p", str(run), "-c", str(conf)])
+    scheme = "https" if cert else "http"
+    try:
+        wait_for(f"{scheme}://127.0.0.1:{port}/api/v2/heartbeat", expect=(401,), timeout=20)
+    except SystemExit:
+        chroma.terminate()
+        proxy.terminate()
+        log = (
+            (run / "error.log").read_text("utf-8", "replace")[-600:]
+            if (run / "error.log").exists()
+            else ""
+        )
+        raise SystemExit(f"nginx did not start: {log.strip()}") from None
     return [chroma, proxy]
 
 

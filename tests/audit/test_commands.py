@@ -90,8 +90,8 @@ def test_cli_check_and_ingest_are_recorded_and_audit_commands_work(
     from assistant.index import sync as index
 
     memory = MemoryStore()
-    monkeypatch.setattr(index, "open_store", lambda *a, **k: memory)
-    monkeypatch.setattr(index, "Embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(index, "open_configured", lambda *a, **k: memory)
+    monkeypatch.setattr(index, "embedder_for", lambda *a, **k: FakeEmbedder())
     corpus = make_corpus(tmp_path / "corpus", DOCS)
     store = str(tmp_path / "store")
     assert runner.invoke(app, ["ingest", str(corpus), "--store", store]).exit_code == 0

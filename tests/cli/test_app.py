@@ -26,8 +26,8 @@ def test_ingest_json_counts_and_exit_2_on_bad_input(tmp_path: Path, monkeypatch)
     from tests.fakes import FakeEmbedder, MemoryStore
 
     store = MemoryStore()
-    monkeypatch.setattr(index, "open_store", lambda *a, **k: store)
-    monkeypatch.setattr(index, "Embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(index, "open_configured", lambda *a, **k: store)
+    monkeypatch.setattr(index, "embedder_for", lambda *a, **k: FakeEmbedder())
     corpus = make_corpus(tmp_path / "c", {"a.md": (_front("a"), "## A\n\ntext a\n")})
     write_doc(corpus, "bad.md", _front("b").replace("U,", "BOGUS,"))
     result = runner.invoke(app, ["ingest", str(corpus), "--store", str(tmp_path / "s"), "--json"])

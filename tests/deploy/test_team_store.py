@@ -19,6 +19,7 @@ from tests.conftest import ROOT, SHIPPED
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.allow_hosts(["127.0.0.1"]),  # the servers are on loopback; nothing else
     pytest.mark.skipif(
         nginx_binary() is None, reason="nginx is not installed (.ci/run installs it)"
     ),

@@ -62,8 +62,8 @@ def test_unchanged_sync_loads_no_model_and_opens_no_store(
     def boom(*_a: object, **_k: object) -> None:
         raise AssertionError("the store must not be opened for an unchanged corpus")
 
-    monkeypatch.setattr(index, "open_store", boom)
-    monkeypatch.setattr(index, "Embedder", boom)
+    monkeypatch.setattr(index, "open_configured", boom)
+    monkeypatch.setattr(index, "embedder_for", boom)
     report = sync(settings)
     assert (report.unchanged, report.added, report.updated, report.removed) == (3, 0, 0, 0)
     assert report.model_loaded is False
