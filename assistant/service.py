@@ -39,8 +39,9 @@ from assistant.index.manifest import (
     load_manifest,
     published_chunks,
 )
+from assistant.index.remote import fetch
 from assistant.index.snapshot import load_ledger_snapshot, load_termbase_snapshot
-from assistant.index.store import open_configured
+from assistant.index.store import is_url, open_configured
 from assistant.index.sync import SCHEMA_VERSION, SyncReport
 from assistant.index.sync import Progress as SyncProgress
 from assistant.index.types import VectorStore
@@ -133,10 +134,18 @@ class Assistant:
                     dense_weight=r.dense_weight,
                     lexical_weight=r.lexical_weight,
                     mode=r.mode,
-                    published=lambda: published_chunks(self.location),
+                    published=self._published,
                     cache=self.location,
                 )
             return self._retriever
+
+    def _published(self) -> set[str] | None:
+        """The chunk ids a reader holds itself to, read afresh. For a server store the
+        catalogue is taken from the server first: an ingest on another machine publishes
+        there, batch by batch, before it removes the versions it replaced."""
+        if is_url(self.location):
+            fetch(self.settings)
+        return published_chunks(self.location)
 
     def reload(self) -> None:
         """Forget what was read of the store (after a sync): the next use reads it afresh.

@@ -19,6 +19,12 @@ def ingest(
     no_wait: Annotated[
         bool, typer.Option("--no-wait", help="Exit 1 if another ingest holds the store.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Publish this corpus to a server store last synced from another."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Sync the corpus into the store (incremental: unchanged documents are skipped)."""
@@ -37,6 +43,7 @@ def ingest(
             progress=progress,
             wait=not no_wait,
             notify=render.notice,
+            force=force,
         )
     audit = open_audit(settings)
     if audit is not None:

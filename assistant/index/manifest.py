@@ -31,6 +31,8 @@ class Manifest(BaseModel):
     signature: dict[str, Any] = Field(default_factory=dict)
     dimension: int | None = None
     """Length of the stored vectors (recorded when the model embeds)."""
+    origin: dict[str, Any] = Field(default_factory=dict)
+    """Where the last ingest that changed the store came from: host, user, corpus roots."""
     encoder: dict[str, Any] = Field(default_factory=dict)
     """How the stored vectors were made: model, dimension, precision (fp32 or bf16), and how
     questions are embedded on the ingesting machine (onnx or torch)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant import identity, paths
 from assistant.config import Settings
 from assistant.corpus.catalogue import DocEntry, Portion
 from assistant.corpus.chunking import CHUNKER_VERSION, Chunk, chunk_document
@@ -23,7 +24,7 @@ from assistant.corpus.document import Document
 from assistant.corpus.ledger import LedgerError
 from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_path, load_corpus
 from assistant.corpus.partners import load_registry
-from assistant.errors import BadInput, StoreError
+from assistant.errors import BadInput, LiaisonError, StoreError
 from assistant.index.embedder import Embedder, embedder_for
 from assistant.index.lock import Notify, sync_lock
 from assistant.index.manifest import (
@@ -37,7 +38,7 @@ from assistant.index.manifest import (
 )
 from assistant.index.remote import publish
 from assistant.index.snapshot import save_ledger_snapshot, save_termbase_snapshot
-from assistant.index.store import open_configured
+from assistant.index.store import is_url, open_configured
 from assistant.index.types import VectorStore
 from assistant.language.termfile import TermbaseError
 
@@ -123,13 +124,15 @@ def sync(
     store: VectorStore | None = None,
     wait: bool = True,
     notify: Notify | None = None,
+    force: bool = False,
 ) -> SyncReport:
     """Bring the store in line with the corpus under ``roots``; bad files are reported in the
     report, never raised, and a document the store refuses is reported with the rest synced.
     One sync at a time per store: a second waits for the first (``notify`` says for whom), or
-    with ``wait=False`` raises :class:`~assistant.index.lock.LockedError`."""
+    with ``wait=False`` raises :class:`~assistant.index.lock.LockedError`. A server store last
+    synced from another corpus is not changed unless ``force`` (see :func:`_check_origin`)."""
     with sync_lock(state_dir(settings.store_location()), wait=wait, notify=notify):
-        return _sync(settings, roots, rebuild, progress, embedder, store)
+        return _sync(settings, roots, rebuild, progress, embedder, store, force)
 
 
 def _sync(
@@ -139,6 +142,7 @@ def _sync(
     progress: Progress | None,
     embedder: Embedder | None,
     store: VectorStore | None,
+    force: bool = False,
 ) -> SyncReport:
     roots = [r.expanduser() for r in (roots or [settings.corpus_path()])]
     location = settings.store_location()
@@ -151,8 +155,11 @@ def _sync(
         corpus=[str(r) for r in roots],
     )
     plan = _plan(load, manifest, roots, settings, location, rebuild, report)
+    if not force:
+        _check_origin(location, manifest, plan, report)
     registry_changed = _take_registry(load, manifest)
     if plan.touches_store:
+        manifest.origin = _origin(plan.scope)
         store = store or open_configured(settings)
         embedder = embedder or embedder_for(settings)
         _apply(plan, settings, store, embedder, manifest, report, progress)
@@ -212,6 +219,37 @@ def _plan(
     return _Plan(changed, removed, orphans, redo_all, scope, present)
 
 
+def _origin(scope: list[Path]) -> dict[str, Any]:
+    return {
+        "machine": _machine(),
+        "host": identity.host(),
+        "user": identity.user(),
+        "roots": sorted(map(str, scope)),
+    }
+
+
+def _machine() -> str:
+    """This installation: the host and its data directory (two homes are two machines)."""
+    return f"{identity.host()}:{paths.data_dir()}"
+
+
+def _check_origin(location: str, manifest: Manifest, plan: _Plan, report: SyncReport) -> None:
+    """Before anything changes: a server store last synced from another machine's corpus is
+    not rewritten by a corpus that would remove or change its documents (a stale or partial
+    checkout, another office's files) unless the ingest is forced."""
+    if not is_url(location) or not manifest.origin or not (plan.removed or report.updated):
+        return
+    there = manifest.origin
+    if there.get("machine") == _machine():
+        return  # the machine that published it (a sub-folder or the whole corpus)
+    raise LiaisonError(
+        f"the store at {location} was last synced from {', '.join(there.get('roots', []))} on "
+        f"{there.get('host', '?')} by {there.get('user', '?')}; this corpus would remove "
+        f"{len(plan.removed)} and change {report.updated} of its documents",
+        "check that this is the corpus to publish, then run: liaison ingest --force",
+    )
+
+
 def _take_registry(load: CorpusLoad, manifest: Manifest) -> bool:
     """Record the corpus's partner registry in the manifest when it changed."""
     if load.registry is None or load.registry_digest == manifest.registry_digest:
@@ -268,8 +306,10 @@ def _apply(
             ):
                 published.append((doc, chunks))
             offset += len(chunks)
-        # One atomic write publishes the whole batch; only then do the old versions go.
+        # One atomic write publishes the whole batch (for a server store, in the server too,
+        # where readers on other machines look); only then do the old versions go.
         save_manifest(location, manifest)
+        publish(settings)
         for doc, chunks in published:
             store.delete_doc(doc.id, keep={c.id for c in chunks})
     if plan.changed:

@@ -49,9 +49,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
             process.wait(timeout=30)
 
 
-def _liaison(home: Path, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+def _liaison(
+    home: Path, *args: str, token: str | None = None, collection: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
     env["LIAISON_HOME"] = str(home)
+    env.update(collection or {})
     if token is not None:
         env["LIAISON_STORE_TOKEN"] = token
     return subprocess.run(
@@ -138,3 +141,86 @@ def _without_times(text: str) -> str:
         return value
 
     return json.dumps(clean(json.loads(text)), sort_keys=True)
+
+
+def test_another_machines_different_corpus_needs_force(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    import shutil
+
+    url, token = server["url"], server["token"]
+    publisher, other = tmp_path / "publisher", tmp_path / "other"
+    assert _liaison(publisher, "ingest", str(SHIPPED), "--store", url, token=token).returncode == 0
+    # The other machine (another home) has an older checkout: one note missing.
+    corpus = shutil.copytree(SHIPPED, tmp_path / "corpus")
+    (corpus / "etiquette" / "gifts-policy.md").unlink()
+    refused = _liaison(other, "ingest", str(corpus), "--store", url, token=token)
+    assert refused.returncode == 1, refused.stdout
+    assert "would remove 1 and change 0 of its documents" in refused.stderr
+    assert "liaison ingest --force" in refused.stderr
+    status = _liaison(other, "status", "--store", url, "--json", token=token)
+    assert '"documents": 54' in status.stdout  # nothing changed
+    forced = _liaison(other, "ingest", str(corpus), "--store", url, "--force", token=token)
+    assert forced.returncode == 0, forced.stderr
+    after = _liaison(publisher, "status", "--store", url, "--json", token=token)
+    assert '"documents": 53' in after.stdout  # and the publisher's machine sees it too
+    # Put the shipped corpus back for the other tests.
+    back = _liaison(publisher, "ingest", str(SHIPPED), "--store", url, "--force", token=token)
+    assert back.returncode == 0, back.stderr
+
+
+def test_readers_on_another_machine_never_see_half_a_document_during_an_ingest(
+    server: dict[str, str], tmp_path: Path, embedder: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import time
+
+    from assistant.config import Settings
+    from assistant.index.remote import fetch
+    from assistant.service import Assistant
+    from tests.index.test_crash import _corpus
+
+    url, token = server["url"], server["token"]
+    writer, reader_home = tmp_path / "writer", tmp_path / "reader"
+    one, two = _corpus(tmp_path / "one", "one"), _corpus(tmp_path / "two", "two")
+    args = ("--store", url, "--json")
+    env = {"LIAISON_COLLECTION": "versions"}
+    first = _liaison(writer, "ingest", str(one), *args, token=token, collection=env)
+    assert first.returncode == 0, first.stderr
+    monkeypatch.setenv("LIAISON_HOME", str(reader_home))  # the reader's machine: its own home
+    settings = Settings(store=url, store_token=token, collection="versions")
+    fetch(settings)
+    update = subprocess.Popen(
+        [LIAISON, "ingest", str(two), *args],
+        env={**_env(writer, token), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: set[str] = set()
+    reads = 0
+    try:
+        while update.poll() is None or reads < 3:
+            reader = Assistant(settings, embedder=embedder, audited=False)  # type: ignore[arg-type]
+            hits = reader.retriever.search(
+                "version of note part says a thing", reader.audience(None), k=80, mode="lexical"
+            ).hits
+            versions: dict[str, set[str]] = {}
+            for hit in hits:
+                found = re.search(r"Version (one|two) of note", hit.text)
+                assert found, hit.text
+                versions.setdefault(hit.doc_id, set()).add(found.group(1))
+            mixed = {doc: v for doc, v in versions.items() if len(v) > 1}
+            assert not mixed, f"half-synced documents seen: {mixed}"
+            seen |= {v for vs in versions.values() for v in vs}
+            reads += 1
+            time.sleep(0.05)
+    finally:
+        _out, err = update.communicate(timeout=300)
+    assert update.returncode == 0, err
+    assert reads >= 3 and "two" in seen
+
+
+def _env(home: Path, token: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+    return {**env, "LIAISON_HOME": str(home), "LIAISON_STORE_TOKEN": token}
