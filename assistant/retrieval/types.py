@@ -6,13 +6,14 @@ A leaf module: the answerers, routes, CLI and UI read these without importing th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.corpus.chunking import topic_key
 from assistant.corpus.markings import Handling, from_metadata
 from assistant.index.types import Where
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)

@@ -151,19 +151,20 @@ def test_another_machines_different_corpus_needs_force(
     url, token = server["url"], server["token"]
     publisher, other = tmp_path / "publisher", tmp_path / "other"
     assert _liaison(publisher, "ingest", str(SHIPPED), "--store", url, token=token).returncode == 0
-    # The other machine (another home) has an older checkout: one note missing.
+    # The other machine (another home) has its own copy, with one note edited. (A note
+    # missing from its copy is never removed: the store's documents came from another path.)
     corpus = shutil.copytree(SHIPPED, tmp_path / "corpus")
-    (corpus / "etiquette" / "gifts-policy.md").unlink()
+    note = corpus / "lessons" / "lesson-04-areas-and-limits.md"
+    note.write_text(note.read_text() + "\nThe harbour of Quillport hosts the annual drill.\n")
     refused = _liaison(other, "ingest", str(corpus), "--store", url, token=token)
     assert refused.returncode == 1, refused.stdout
-    assert "would remove 1 and change 0 of its documents" in refused.stderr
+    assert "would remove 0 and change 1 of its documents" in refused.stderr
     assert "liaison ingest --force" in refused.stderr
-    status = _liaison(other, "status", "--store", url, "--json", token=token)
-    assert '"documents": 54' in status.stdout  # nothing changed
+    search = ("search", "Quillport annual drill", "--store", url, "--json")
+    assert "harbour of Quillport" not in _liaison(publisher, *search, token=token).stdout
     forced = _liaison(other, "ingest", str(corpus), "--store", url, "--force", token=token)
     assert forced.returncode == 0, forced.stderr
-    after = _liaison(publisher, "status", "--store", url, "--json", token=token)
-    assert '"documents": 53' in after.stdout  # and the publisher's machine sees it too
+    assert "harbour of Quillport" in _liaison(publisher, *search, token=token).stdout
     # Put the shipped corpus back for the other tests.
     back = _liaison(publisher, "ingest", str(SHIPPED), "--store", url, "--force", token=token)
     assert back.returncode == 0, back.stderr
