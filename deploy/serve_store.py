@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import secrets
 import shutil
@@ -21,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -67,6 +69,8 @@ def render(
         "UPSTREAM": str(upstream),
     }.items():
         text = text.replace(f"@{name}@", value)
+    upstream_conf = (HERE / "nginx-upstream.conf").read_text("utf-8")
+    (run / "upstream.conf").write_text(upstream_conf.replace("@UPSTREAM@", str(upstream)))
     target = run / "nginx.conf"
     target.write_text(text, "utf-8")
     if not tokens.exists():
@@ -106,6 +110,26 @@ def wait_for(url: str, timeout: float = 60, expect: tuple[int, ...] = (200, 401)
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
+def make_databases(upstream: int) -> None:
+    """One database per classification level on the Chroma server, made on loopback behind
+    the proxy (which lets no client create one). Those already there are kept."""
+    from assistant.index.levels import DATABASES
+
+    url = f"http://127.0.0.1:{upstream}/api/v2/tenants/default_tenant/databases"
+    for name in DATABASES.values():
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"name": name}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409 and "exists" not in exc.read().decode("utf-8", "replace"):
+                raise SystemExit(f"cannot make the {name} database: {exc}") from None
+
+
 def start(
     data: Path, port: int, upstream: int, cert: Path | None, key: Path | None
 ) -> list[subprocess.Popen[bytes]]:
@@ -132,6 +156,7 @@ def start(
         env=env,
     )
     wait_for(f"http://127.0.0.1:{upstream}/api/v2/heartbeat", expect=(200,))
+    make_databases(upstream)
     proxy = subprocess.Popen([nginx, "-p", str(run), "-c", str(conf)])
     scheme = "https" if cert else "http"
     try:

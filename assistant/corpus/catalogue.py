@@ -38,6 +38,9 @@ class DocEntry(BaseModel):
     banner: Handling
     portions: tuple[Portion, ...] = ()
     chunks: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    """The rank of each chunk's level, in the order of ``chunks`` (a team store keeps each
+    level in its own database, and each level's catalogue lists only what that level holds)."""
     order: int | None = None
     quiz: tuple[dict[str, Any], ...] = ()
 

@@ -38,10 +38,12 @@ class ChromaStore:
         *,
         token: str | None = None,
         ca: str | None = None,
+        database: str | None = None,
     ) -> None:
         go_offline()
         self.location = location
         self.name = collection
+        self.database = database
         self._token = token
         self._ca = ca
         self._open()
@@ -57,14 +59,7 @@ class ChromaStore:
                 url = urlparse(location)
                 if self._ca:
                     settings.chroma_server_ssl_verify = self._ca
-                headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
-                client = chromadb.HttpClient(
-                    host=url.hostname or "localhost",
-                    port=url.port or (443 if url.scheme == "https" else 8000),
-                    ssl=url.scheme == "https",
-                    headers=headers,
-                    settings=settings,
-                )
+                client = self._http_client(chromadb, url, settings)
             else:
                 Path(location).mkdir(parents=True, exist_ok=True)
                 client = chromadb.PersistentClient(path=location, settings=settings)
@@ -83,6 +78,44 @@ class ChromaStore:
                 "check --store / LIAISON_STORE; a server must be running for an http:// store",
             ) from None
 
+    def _http_client(self, chromadb: Any, url: Any, settings: Any) -> Any:
+        """A client of the server, in this store's database (created when the server lets
+        us: a plain ``chroma run`` does; the team proxy does not, its databases are made when
+        the server starts)."""
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else None
+        options: dict[str, Any] = {
+            "host": url.hostname or "localhost",
+            "port": url.port or (443 if url.scheme == "https" else 8000),
+            "ssl": url.scheme == "https",
+            "headers": headers,
+            "settings": settings,
+        }
+        if self.database is None:
+            return chromadb.HttpClient(**options)
+        try:
+            return chromadb.HttpClient(database=self.database, **options)
+        except Exception as exc:
+            if "not found" not in str(exc).lower():
+                raise
+        try:
+            chromadb.AdminClient(
+                type(settings)(
+                    chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                    chroma_server_host=options["host"],
+                    chroma_server_http_port=options["port"],
+                    chroma_server_ssl_enabled=options["ssl"],
+                    chroma_server_headers=headers,
+                    chroma_server_ssl_verify=self._ca,
+                    anonymized_telemetry=False,
+                )
+            ).create_database(self.database)
+        except Exception as exc:
+            raise _refusal(self.location, exc, self._token) or StoreError(
+                f"the store at {self.location} has no database {self.database!r}",
+                "start the server with: make serve-store (it makes one database per level)",
+            ) from None
+        return chromadb.HttpClient(database=self.database, **options)
+
     def read_meta(self, record: str) -> str | None:
         """A metadata record of the store (kept beside the chunks, in ``<collection>__meta``),
         or None when there is none."""
@@ -99,6 +132,9 @@ class ChromaStore:
             documents=[text],
             metadatas=[{"version": version}],
         )
+
+    def delete_meta(self, record: str) -> None:
+        self._guard(self._meta().delete, ids=[record])
 
     def _meta(self) -> Any:
         if getattr(self, "_meta_collection", None) is None:
@@ -239,11 +275,22 @@ def _first_line(exc: BaseException) -> str:
 def open_store(
     location: str, collection: str = "liaison", *, token: str | None = None, ca: str | None = None
 ) -> VectorStore:
-    """The store at ``location``; ``token`` and ``ca`` are for a server behind the proxy."""
+    """The store in the folder ``location``, or one database of the server at ``location``
+    (``token`` and ``ca`` are for a server behind the proxy). A configured server store is
+    partitioned by level: see :func:`open_configured`."""
     return ChromaStore(location, collection, token=token, ca=ca)
 
 
 def open_configured(settings: Settings) -> VectorStore:
-    """The store a configuration names, with its token and CA bundle."""
+    """The store a configuration names, with its token and CA bundle: a folder store is one
+    Chroma collection; a server store is one database per classification level, read up to
+    the configured clearance (:mod:`assistant.index.partition`)."""
     token, ca = settings.store_access()
-    return open_store(settings.store_location(), settings.collection, token=token, ca=ca)
+    location = settings.store_location()
+    if is_url(location):
+        from assistant.index.partition import PartitionedStore
+
+        return PartitionedStore(
+            location, settings.collection, token=token, ca=ca, clearance=settings.clearance
+        )
+    return open_store(location, settings.collection, token=token, ca=ca)

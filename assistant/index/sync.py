@@ -36,7 +36,8 @@ from assistant.index.manifest import (
     state_dir,
     write_journal,
 )
-from assistant.index.remote import publish
+from assistant.index.partition import PartitionedStore
+from assistant.index.remote import fetch, publish
 from assistant.index.snapshot import save_ledger_snapshot, save_termbase_snapshot
 from assistant.index.store import is_url, open_configured
 from assistant.index.types import VectorStore
@@ -147,6 +148,8 @@ def _sync(
     roots = [r.expanduser() for r in (roots or [settings.corpus_path()])]
     location = settings.store_location()
     load = _load(roots)
+    if is_url(location):
+        fetch(settings, every_level=True)  # the whole catalogue, not one level's copy
     manifest = load_manifest(location)
     report = SyncReport(
         rejected=load.problems,
@@ -161,6 +164,8 @@ def _sync(
     if plan.touches_store:
         manifest.origin = _origin(plan.scope)
         store = store or open_configured(settings)
+        if isinstance(store, PartitionedStore):
+            store.require_every_level()
         embedder = embedder or embedder_for(settings)
         _apply(plan, settings, store, embedder, manifest, report, progress)
         report.model_loaded = embedder.loaded
@@ -204,7 +209,12 @@ def _plan(
         if old is None:
             report.added += 1
             changed.append(doc)
-        elif redo_all or doc.id in pending or old.digest != doc.digest:
+        elif (
+            redo_all
+            or doc.id in pending
+            or old.digest != doc.digest
+            or len(old.levels) != len(old.chunks)  # synced before chunk levels were kept
+        ):
             report.updated += 1
             changed.append(doc)
         else:
@@ -437,6 +447,7 @@ def _entry(doc: Document, chunks: list[Chunk]) -> DocEntry:
         banner=doc.banner,
         portions=tuple(portions),
         chunks=tuple(c.id for c in chunks),
+        levels=tuple(c.handling.effective_level().rank for c in chunks),
         order=doc.meta.order,
         quiz=tuple(q.model_dump() for q in doc.meta.quiz),
     )
