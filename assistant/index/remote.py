@@ -61,8 +61,8 @@ def publish(settings: Settings) -> str | None:
 
 def fetch(settings: Settings, *, every_level: bool = False) -> bool:
     """Take the server's catalogue into the local data directory, from the highest level this
-    user reads (with ``every_level``, the whole catalogue, for an ingest); False when the server has none yet (a store no one has ingested into) or for
-    a folder store."""
+    user reads (with ``every_level``, the whole catalogue, for an ingest); False when the
+    server has none yet (a store no one has ingested into) or for a folder store."""
     location = settings.store_location()
     if not is_url(location):
         return False
@@ -119,7 +119,8 @@ def for_level(files: dict[str, str], level: Level) -> dict[str, str]:
 
 
 def _entry_for(entry: DocEntry, level: Level) -> DocEntry | None:
-    ranks = entry.levels if len(entry.levels) == len(entry.chunks) else ()
+    top = Level.TOP_SECRET.rank
+    ranks = entry.levels if len(entry.levels) == len(entry.chunks) else (top,) * len(entry.chunks)
     kept = [(c, r) for c, r in zip(entry.chunks, ranks, strict=True) if r <= level.rank]
     if not kept:
         return None

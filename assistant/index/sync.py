@@ -26,6 +26,7 @@ from assistant.corpus.loader import PARTNERS_FILE, CorpusLoad, Problem, display_
 from assistant.corpus.partners import load_registry
 from assistant.errors import BadInput, LiaisonError, StoreError
 from assistant.index.embedder import Embedder, embedder_for
+from assistant.index.lease import server_lease
 from assistant.index.lock import Notify, sync_lock
 from assistant.index.manifest import (
     Manifest,
@@ -132,8 +133,14 @@ def sync(
     One sync at a time per store: a second waits for the first (``notify`` says for whom), or
     with ``wait=False`` raises :class:`~assistant.index.lock.LockedError`. A server store last
     synced from another corpus is not changed unless ``force`` (see :func:`_check_origin`)."""
-    with sync_lock(state_dir(settings.store_location()), wait=wait, notify=notify):
-        return _sync(settings, roots, rebuild, progress, embedder, store, force)
+    location = settings.store_location()
+    with sync_lock(state_dir(location), wait=wait, notify=notify):
+        if not is_url(location):
+            return _sync(settings, roots, rebuild, progress, embedder, store, force)
+        # A team store: other machines ingest into it too; the lease in the server orders them.
+        store = store or open_configured(settings)
+        with server_lease(store, wait=wait, notify=notify):
+            return _sync(settings, roots, rebuild, progress, embedder, store, force)
 
 
 def _sync(

@@ -5,6 +5,7 @@ the token is never printed. `.ci/run` installs nginx when it is missing."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -37,11 +38,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     data = tmp_path_factory.mktemp("team-store")
-    token = issue(data / "tokens.map", "alice", "SECRET")
+    token = issue(data / "tokens.map", "admin", "TOP SECRET")  # ingests need every level
+    restricted = issue(data / "tokens.map", "bob", "RESTRICTED")
     port = _free_port()
     processes = start(data, port, _free_port(), None, None)
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "token": token}
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "restricted": restricted}
     finally:
         for process in processes:
             process.terminate()
@@ -225,3 +227,127 @@ def test_readers_on_another_machine_never_see_half_a_document_during_an_ingest(
 def _env(home: Path, token: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
     return {**env, "LIAISON_HOME": str(home), "LIAISON_STORE_TOKEN": token}
+
+
+def test_a_restricted_token_reads_nothing_above_restricted_even_with_a_raw_client(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.corpus.markings import Level
+    from assistant.index.levels import DATABASES
+
+    url, admin, restricted = server["url"], server["token"], server["restricted"]
+    ingest = _liaison(tmp_path / "admin", "ingest", str(SHIPPED), "--store", url, token=admin)
+    assert ingest.returncode == 0, ingest.stderr
+    port = int(url.rsplit(":", 1)[1])
+
+    def raw(token: str, level: Level) -> set[str]:
+        client = chromadb.HttpClient(
+            host="127.0.0.1",
+            port=port,
+            database=DATABASES[level],
+            headers={"Authorization": f"Bearer {token}"},
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+        got = client.get_collection("liaison").get(include=["metadatas"])
+        return {str(m["classification"]) for m in got["metadatas"] or []}
+
+    assert raw(admin, Level.SECRET) == {"SECRET"}  # the admin's token reaches it: it is there
+    assert raw(restricted, Level.RESTRICTED) == {"RESTRICTED"}
+    for level in (Level.CONFIDENTIAL, Level.SECRET, Level.TOP_SECRET):
+        with pytest.raises(Exception, match="above the clearance of this token"):
+            raw(restricted, level)
+    # liaison with that token, on a machine whose configuration says SECRET: only what the
+    # token reaches, and the same catalogue cut (no title of a document it cannot read).
+    home = tmp_path / "bob"
+    searched = _liaison(
+        home,
+        "search",
+        "threat assessment",
+        "--store",
+        url,
+        "--json",
+        "--k",
+        "40",
+        token=restricted,
+    )
+    assert searched.returncode == 0, searched.stderr
+    seen = {h["handling"]["classification"] for h in json.loads(searched.stdout)["hits"]}
+    assert seen and seen <= {"UNCLASSIFIED", "RESTRICTED"}
+    manifest = next((home / "data" / "remote").glob("*/liaison-manifest.json")).read_text()
+    admin_manifest = next((tmp_path / "admin" / "data" / "remote").glob("*/liaison-manifest.json"))
+    assert "(withheld: above RESTRICTED)" in manifest
+    assert '"levels"' in manifest and len(manifest) < len(admin_manifest.read_text())
+    # An ingest with that token is refused before anything changes.
+    refused = _liaison(home, "ingest", str(SHIPPED), "--store", url, "--rebuild", token=restricted)
+    assert refused.returncode == 1
+    assert "needs a token for every level" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_the_proxy_refuses_what_is_not_a_level_database_read(server: dict[str, str]) -> None:
+    import urllib.error
+    import urllib.request
+
+    url, restricted = server["url"], server["restricted"]
+    base = f"{url}/api/v2/tenants/default_tenant/databases"
+
+    def status(path: str, method: str = "GET", body: bytes | None = None) -> int:
+        request = urllib.request.Request(
+            path, data=body, method=method, headers={"Authorization": f"Bearer {restricted}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert status(f"{base}/restricted/collections") == 200
+    assert status(f"{base}/secret/collections") == 403
+    assert status(f"{base}/secre%74/collections") == 400  # no encoded way round the check
+    assert status(f"{base}/restricted/%2E%2E/secret/collections") == 400
+    assert status(base, "POST", b'{"name": "mine"}') == 403  # no new databases
+    assert status(f"{url}/api/v2/tenants/other/databases/restricted/collections") == 403
+    assert status(f"{url}/api/v2/reset", "POST") == 403
+    assert status(f"{url}/api/v1/collections") == 403
+
+
+def test_two_ingests_from_two_machines_take_turns(server: dict[str, str], tmp_path: Path) -> None:
+    url, admin = server["url"], server["token"]
+    args = ("ingest", str(SHIPPED), "--store", url, "--rebuild", "--force", "--json")
+    runs = [
+        subprocess.Popen(
+            [LIAISON, *args],
+            env=_env(tmp_path / name, admin),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for name in ("one", "two")
+    ]
+    outs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outs]
+    waited = [err for _, err in outs if "waiting: the store is being synced by an ingest by" in err]
+    assert len(waited) == 1, [err for _, err in outs]
+    status = _liaison(tmp_path / "three", "status", "--store", url, "--json", token=admin)
+    assert json.loads(status.stdout)["documents"] == 54
+
+
+def test_a_lease_left_by_a_dead_ingest_is_taken_over(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    import time
+
+    from assistant.config import Settings
+    from assistant.index.lease import RECORD
+    from assistant.index.store import open_configured
+
+    url, admin = server["url"], server["token"]
+    dead = {"user": "carol", "host": "far-away", "pid": 1, "since": "earlier", "nonce": "dead"}
+    store = open_configured(Settings(store=url, store_token=admin))
+    store.write_meta(RECORD, json.dumps({**dead, "renewed": time.time() - 3600}), "dead")
+    run = _liaison(tmp_path, "ingest", str(SHIPPED), "--store", url, "--no-wait", token=admin)
+    assert run.returncode == 0, run.stderr
+    assert "took over the store's sync lock from an ingest by carol@far-away" in run.stderr
