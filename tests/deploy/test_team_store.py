@@ -281,7 +281,9 @@ def test_a_restricted_token_reads_nothing_above_restricted_even_with_a_raw_clien
     assert "(withheld: above RESTRICTED)" in manifest
     assert '"levels"' in manifest and len(manifest) < len(admin_manifest.read_text())
     # An ingest with that token is refused before anything changes.
-    refused = _liaison(home, "ingest", str(SHIPPED), "--store", url, "--rebuild", token=restricted)
+    refused = _liaison(
+        home, "ingest", str(SHIPPED), "--store", url, "--rebuild", "--force", token=restricted
+    )
     assert refused.returncode == 1
     assert "needs a token for every level" in refused.stderr and "Traceback" not in refused.stderr
 

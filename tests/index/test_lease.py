@@ -61,10 +61,12 @@ def test_two_ingests_take_turns_and_the_second_is_told_who_holds_it() -> None:
 
 def test_a_held_lease_without_wait_names_the_holder() -> None:
     store: Any = _Meta()
-    with lease.server_lease(store):
-        with pytest.raises(LockedError, match="the store is being synced by an ingest by"):
-            with lease.server_lease(store, wait=False):
-                pass
+    with (
+        lease.server_lease(store),
+        pytest.raises(LockedError, match="the store is being synced by an ingest by"),
+        lease.server_lease(store, wait=False),
+    ):
+        pass
 
 
 def test_a_stale_lease_is_taken_over_with_a_notice() -> None:
