@@ -316,12 +316,16 @@ def test_the_proxy_refuses_what_is_not_a_level_database_read(server: dict[str, s
 
 
 def test_two_ingests_from_two_machines_take_turns(server: dict[str, str], tmp_path: Path) -> None:
+    from tests.index.test_crash import _corpus
+
     url, admin = server["url"], server["token"]
-    args = ("ingest", str(SHIPPED), "--store", url, "--rebuild", "--force", "--json")
+    corpus = _corpus(tmp_path / "corpus", "one")  # 24 notes: quick, and long enough to overlap
+    args = ("ingest", str(corpus), "--store", url, "--rebuild", "--force", "--json")
+    turns = {"LIAISON_COLLECTION": "turns"}
     runs = [
         subprocess.Popen(
             [LIAISON, *args],
-            env=_env(tmp_path / name, admin),
+            env={**_env(tmp_path / name, admin), **turns},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -333,8 +337,10 @@ def test_two_ingests_from_two_machines_take_turns(server: dict[str, str], tmp_pa
     assert [run.returncode for run in runs] == [0, 0], [err for _, err in outs]
     waited = [err for _, err in outs if "waiting: the store is being synced by an ingest by" in err]
     assert len(waited) == 1, [err for _, err in outs]
-    status = _liaison(tmp_path / "three", "status", "--store", url, "--json", token=admin)
-    assert json.loads(status.stdout)["documents"] == 54
+    status = _liaison(
+        tmp_path / "three", "status", "--store", url, "--json", token=admin, collection=turns
+    )
+    assert json.loads(status.stdout)["documents"] == 24
 
 
 def test_a_lease_left_by_a_dead_ingest_is_taken_over(
