@@ -87,7 +87,7 @@ STOPWORDS = {
     "tol ba be ig ert kent meg mar csak sem se volt lesz nincs nincsenek akkor amikor ahol "
     "mert pedig itt ott neki nekik en te ti onok soran utan elott alatt kozott "
     "nelkul miatt szerint egyik minden mindig nagyon sok tobb mennyire szabad-e vagyok "
-    "vagyunk vagytok el fel le amely amelyek amelyik legfeljebb pontosan",
+    "vagyunk vagytok el fel le amely amelyek amelyik legfeljebb pontosan valo mire",
     "de": "der die das den dem des ein eine einen einem einer und oder nicht ist sind war "
     "was wer wie warum wann wo welche welcher welches mit von zu zum zur im in an auf fur "
     "ich wir sie es muss mussen kann konnen darf soll sollen gibt bei uber man eines "

@@ -32,7 +32,7 @@ def combine(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> A
                 index[hit.chunk_id] = len(citations)
             mapping[n] = index[hit.chunk_id]
         blocks.append(f"{PART_MARK} {part}")
-        blocks.append(_renumber(answer.text, mapping))
+        blocks.append(renumber(answer.text, mapping))
     return Answer(
         question=question,
         audience=answers[0].audience,
@@ -47,7 +47,9 @@ def combine(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> A
     )
 
 
-def _renumber(text: str, mapping: dict[int, int]) -> str:
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    """``text`` with each ``[n]`` replaced by ``[mapping[n]]`` (numbers not mapped kept)."""
+
     def sub(match: re.Match[str]) -> str:
         numbers = [mapping.get(n, n) for n in citation_numbers(match.group(1))]
         return "[" + ", ".join(str(n) for n in dict.fromkeys(numbers)) + "]"

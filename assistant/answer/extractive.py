@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from assistant.answer.focus import QUANTITY_BONUS, asks_quantity, states_quantity
 from assistant.answer.layout import asks_for_code, layout
 from assistant.answer.spans import Atom, choose_spans
 from assistant.answer.types import Answer
@@ -62,7 +63,10 @@ class ExtractiveAnswerer:
                 self._cache.popitem(last=False)
         return np.stack([found[t] for t in texts])
 
-    def answer(self, result: SearchResult) -> Answer:
+    def answer(self, result: SearchResult, *, min_evidence: float | None = None) -> Answer:
+        """The cited answer to ``result``'s question, or an abstention when the evidence is
+        below ``min_evidence`` (default: the answerer's own)."""
+        floor = self.min_evidence if min_evidence is None else min_evidence
         hits = result.hits
         if not hits:
             return self._abstain(result, evidence=0.0)
@@ -73,7 +77,7 @@ class ExtractiveAnswerer:
         fresh = [a for a in atoms if not any(u.text in result.quoted for u in a.units)]
         atoms = fresh or atoms  # a part all of whose answer was given above repeats it
         evidence = self._evidence(result, qvec, hits[0], atoms)
-        if evidence < self.min_evidence or not atoms:
+        if evidence < floor or not atoms:
             return self._abstain(result, evidence=evidence)
         spans = choose_spans(atoms, hits, result.partners, length=self.max_sentences)
         text, cited = layout(spans, hits)
@@ -117,6 +121,7 @@ class ExtractiveAnswerer:
         does not name them, yet it answers."""
         qtokens = set(tokenize(question)) - set(tokenize(" ".join(partners)))
         with_code = asks_for_code(question)
+        quantity = asks_quantity(question)
         groups: list[tuple[int, list[Unit]]] = []
         for i, hit in enumerate(hits):
             current: dict[int, list[Unit]] = {}
@@ -148,7 +153,10 @@ class ExtractiveAnswerer:
                 overlap = len(qtokens & set(tokenize(unit.text))) / len(qtokens) if qtokens else 0.0
                 # Similarity dominates; overlap rewards the question's own terms; a small prior
                 # favours the better-ranked passages.
-                scores.append(0.75 * float(sims[at]) + 0.25 * overlap - 0.01 * i)
+                score = 0.75 * float(sims[at]) + 0.25 * overlap - 0.01 * i
+                if quantity and states_quantity(unit.text):
+                    score += QUANTITY_BONUS  # "how far ahead": the sentence with the days
+                scores.append(score)
                 vecs.append(vectors[at])
                 at += 1
             atoms.append(Atom(i, members, max(scores), vecs))

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from assistant.answer.compound import combine, quoted_units
+from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.followup import topic_words
 from assistant.answer.llm import LLMAnswerer, stream_answer
 from assistant.answer.parts import carry_partner, carry_topic, split_question
 from assistant.answer.routes.base import Knowledge, Route
+from assistant.answer.supplement import SUPPLEMENT_EVIDENCE, with_documents
 from assistant.answer.types import Answer, Answerer, AnswerEvent, DoneEvent
 from assistant.language.expansion import Expansion
 from assistant.policy.gate import Audience
@@ -40,10 +42,10 @@ def answer_events(
         yield from _one(question, audience, filters, knowledge, routes, retrieve, answerer)
         return
     named = carry_partner(parts, knowledge.registry)
-    parts = carry_topic(named, [topic_words(p, (), knowledge.registry) for p in named])
+    asked = carry_topic(named, [topic_words(p, (), knowledge.registry) for p in named])
     answers: list[Answer] = []
     quoted: set[str] = set()
-    for part in parts:
+    for part in asked:  # each part with the partner and topic it refers to
 
         def fresh(q: str, a: Audience, f: Filters) -> tuple[Expansion, SearchResult]:
             expansion, result = retrieve(q, a, f)
@@ -59,7 +61,7 @@ def answer_events(
         # No part is covered: the question as a whole, with its closest sources.
         yield from _one(question, audience, filters, knowledge, routes, retrieve, answerer)
         return
-    yield DoneEvent(combine(question, parts, answers))
+    yield DoneEvent(combine(question, parts, answers))  # each part shown as asked
 
 
 def _one(
@@ -75,6 +77,14 @@ def _one(
     for route in routes:
         routed = route(knowledge, question, audience, filters)
         if routed is not None:
+            codes = knowledge.registry.find_in_text(question)
+            if routed.kind == "guidance" and len(codes) == 1 and not filters.partner:
+                # A partner's language plan; what its own notes add ("when", "who") follows.
+                own = replace(filters, partner=codes[0])
+                if isinstance(answerer, ExtractiveAnswerer):
+                    _, result = retrieve(question, audience, own)
+                    found = answerer.answer(result, min_evidence=SUPPLEMENT_EVIDENCE)
+                    routed = with_documents(routed, found)
             yield DoneEvent(routed)
             return
     expansion, result = retrieve(question, audience, filters)

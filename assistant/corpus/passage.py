@@ -11,6 +11,7 @@ together or not at all. A lead-in whose list is not in the passage is marked ``d
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -74,6 +75,7 @@ class _Reader:
         self.lists: list[list[int]] = []  # per open list: [ordered, next number]
         self.list_group: int | None = None
         self.pending_lead: int | None = None  # the unit index of a lead-in awaiting its list
+        self.soft_lead: int | None = None  # a sentence announcing "the following" list or table
         self.item_start = False  # the next inline is the first paragraph of a list item
 
     def read(self, tokens: list[Token]) -> None:
@@ -117,7 +119,9 @@ class _Reader:
         return self.group
 
     def _settle_lead(self) -> None:
-        """A lead-in not followed by a list is dangling."""
+        """A lead-in not followed by a list is dangling; a sentence that only announces what
+        follows ("under the following limits.") stays an ordinary sentence."""
+        self.soft_lead = None
         if self.pending_lead is not None:
             unit = self.out[self.pending_lead]
             self.out[self.pending_lead] = _replace(unit, lead=False, dangling=True)
@@ -129,11 +133,18 @@ class _Reader:
         for sentence in (strip_marking(s) for s in split_sentences(plain(inline))):
             if sentence.strip():
                 self.out.append(Unit(sentence, "sentence", self._new_group(), block))
-        if self.out and self.out[-1].block == block and self.out[-1].text.endswith(":"):
-            self.pending_lead = len(self.out) - 1
+        if self.out and self.out[-1].block == block:
+            last = self.out[-1].text
+            if last.endswith(":"):
+                self.pending_lead = len(self.out) - 1
+            elif _ANNOUNCES.search(last):
+                self.soft_lead = len(self.out) - 1
 
     def _take_lead(self) -> int | None:
-        """The group of the lead-in waiting for what follows it, which it introduces."""
+        """The group of the lead-in waiting for what follows it, which it introduces: one that
+        ends with a colon, or one that announces "the following" list or table."""
+        if self.pending_lead is None:
+            self.pending_lead, self.soft_lead = self.soft_lead, None
         if self.pending_lead is None:
             return None
         lead = self.out[self.pending_lead]
@@ -176,8 +187,9 @@ class _Reader:
         )
 
     def _table(self, tokens: list[Token], i: int) -> int:
-        """Each body row as ``Header: cell; Header: cell``; returns the index after the table."""
-        self._settle_lead()
+        """Each body row as ``Header: cell; Header: cell``; returns the index after the table.
+        A lead-in before the table and its rows share a group (quoted together), like a list."""
+        lead = self._take_lead()
         block = self._new_block()
         header: list[str] = []
         row: list[str] = []
@@ -201,7 +213,8 @@ class _Reader:
                         for h, c in zip(header + [""] * len(row), row, strict=False)
                         if c
                     ]
-                    self.out.append(Unit("; ".join(cells), "row", self._new_group(), block))
+                    group = lead if lead is not None else self._new_group()
+                    self.out.append(Unit("; ".join(cells), "row", group, block))
             i += 1
         return i + 1
 
@@ -212,6 +225,9 @@ class _Reader:
         group = group if group is not None else self._new_group()
         self.out.append(Unit(content.rstrip("\n"), "code", group, block))
 
+
+_ANNOUNCES = re.compile(r"\b(the following|as follows)\b", re.IGNORECASE)
+"""A sentence that announces the list or table right after it, without a colon."""
 
 SHORT_LIST = 10
 """A list of at most this many top-level items, with no lead-in, is quoted whole too (a

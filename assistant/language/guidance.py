@@ -124,21 +124,28 @@ def language_plan(partner: Partner) -> LanguagePlan:
     return LanguagePlan(code, partner.name, working, others, need, sentence, _advice(plan))
 
 
+def _article(word: str) -> str:
+    """ "an" before a vowel ("an Italian interpreter"), else "a"."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _advice(plan: LanguagePlan) -> str:
     code = plan.partner
     shared = "English" if plan.english_available else language_name(plan.working_language)
-    foreign = language_name(plan.working_language) if plan.working_language else "a"
+    foreign = language_name(plan.working_language) if plan.working_language else ""
+    interpreter = f"{foreign} interpreter".strip()
     if plan.interpreter is Interpreter.NEEDED:
         return (
             f"Plan every meeting with {code} for interpreting: book a security-cleared "
-            f"{foreign} interpreter in good time, send the interpreter the agenda and the key "
+            f"{interpreter} in good time, send the interpreter the agenda and the key "
             "terms in advance, and allow about twice the time, since consecutive interpreting "
             "roughly doubles a meeting."
         )
     if plan.interpreter is Interpreter.ON_REQUEST:
         return (
-            f"Before each meeting, confirm with {code} whether it wants a {foreign} "
-            f"interpreter; without one, the meeting can be held in {shared}."
+            f"Before each meeting, confirm with {code} whether it wants "
+            f"{_article(interpreter)} {interpreter}; without one, the meeting can be held in "
+            f"{shared}."
         )
     if plan.working_language is None:
         return f"Meetings with {code} are held without an interpreter."

@@ -16,6 +16,7 @@ the lexicon, so an out-of-scope question keeps its foreign words and finds littl
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,6 +50,10 @@ _MIN_PREFIX = 5
 """A stem must be this long to be read at the start of a longer word."""
 _MAX_ENDING = 4
 """The longest ending :meth:`Lexicon._prefix` strips (Hungarian ``-jait``, German ``-ungen``)."""
+_POTENTIAL_HU = re.compile(
+    r"^(\w{3,}?)(?:hat|het)(?:ok|ek|sz|unk|tok|tek|nak|nek|ja|juk|i|om|em|nam|nem)?$"
+)
+"""A Hungarian verb form with the suffix of ability and a personal ending."""
 _MAX_SENSES = 3
 """A form with more English renderings than this is too ambiguous to translate."""
 
@@ -95,7 +100,9 @@ class Lexicon:
         senses = senses or self._stems.get(self.stem(word))
         if senses is None:
             senses = self._prefix(word)
-        if senses is None and self.lang in _COMPOUNDING:
+        if senses is None and self.lang == "hu" and _POTENTIAL_HU.match(fold(word.lower())):
+            senses = self._potential(word)  # a verb: never a compound ending in "hat" (six)
+        elif senses is None and self.lang in _COMPOUNDING:
             senses = self._compound(word)
         if not senses or len(senses) > _MAX_SENSES:
             return []
@@ -148,6 +155,15 @@ class Lexicon:
             if senses is not None:
                 return senses
         return None
+
+    def _potential(self, word: str) -> list[str] | None:
+        """A Hungarian verb with the suffix of ability, ``-hat``/``-het`` (``tarthatok``: I
+        may keep), read as its verb, not as a compound ending in ``hat`` (six)."""
+        found = _POTENTIAL_HU.match(fold(word.lower()))
+        if found is None:
+            return None
+        root = found.group(1)
+        return self._forms.get(root) or self._stems.get(self.stem(root)) or self._prefix(root)
 
     def _compound(self, word: str) -> list[str] | None:
         """A compound written as one word: its longest known head, with its modifier when the

@@ -91,3 +91,31 @@ def test_receiving_a_delegation_in_other_languages_as_in_english(
     assert got.citations[0].meta["kind"] != "partner-note"
     assert not is_fragment(got.text)
     grounded(got)
+
+
+def test_a_language_question_gets_the_registry_then_the_partners_own_words(shipped: Any) -> None:
+    got = shipped.ask("When does the Maravian service ask for a Spanish interpreter?")
+    registry, particular = got.text.split(particulars_line("XMA"))
+    assert "on request" in registry
+    assert "head-of-service meetings" in particular  # the "when", from XMA's own note
+    assert got.citations[-1].doc_id == "xma-profile"
+
+
+def test_a_table_is_quoted_with_the_sentence_that_introduces_it(shipped: Any) -> None:
+    got = shipped.ask("budget per head for a dinner for a visiting head of service?")
+    assert "following per-head limits" in got.text
+    assert "EUR 150" in got.text and "EUR 90" in got.text
+    assert not is_fragment(got.text)
+    grounded(got)
+
+
+def test_each_part_is_shown_as_the_officer_asked_it(shipped: Any) -> None:
+    got = shipped.ask(
+        "Do we need an interpreter for meetings with the Borealian service, and does the "
+        "Service translate its products into Swedish for them?"
+    )
+    headings = [line for line in got.text.splitlines() if line.startswith(PART_MARK)]
+    assert headings == [
+        f"{PART_MARK} Do we need an interpreter for meetings with the Borealian service?",
+        f"{PART_MARK} Does the Service translate its products into Swedish for them?",
+    ]

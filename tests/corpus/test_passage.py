@@ -85,3 +85,23 @@ def test_a_second_paragraph_of_an_item_continues_it() -> None:
     first, second = units(text)
     assert first.text == "First step of the procedure. More about the first step."
     assert second.number == 2
+
+
+def test_a_table_comes_with_the_sentence_that_introduces_it() -> None:
+    table = "\n\n| Event | Limit |\n| --- | --- |\n| Working lunch | EUR 40 |\n| Dinner | EUR 90 |\n"
+    for lead_in in ("The limits per head are:", "It is paid under the following limits per head."):
+        lead, *rows = units(lead_in + table)
+        assert lead.lead and not lead.dangling
+        assert [r.kind for r in rows] == ["row", "row"]
+        assert {r.group for r in rows} == {lead.group}
+    # Without a lead-in each row stands alone.
+    rows = units(table.strip())
+    assert len({r.group for r in rows}) == 2
+
+
+def test_a_sentence_announcing_what_follows_is_an_ordinary_one_without_it() -> None:
+    first, second = units("Read the following notes first.\n\nThey are short and clear.")
+    assert not (first.lead or first.dangling) and first.group != second.group
+    # Before a list it is the list's lead-in, like a sentence ending with a colon.
+    lead, *items = units("Bring the following items.\n\n- a badge\n- a pen\n")
+    assert lead.lead and {i.group for i in items} == {lead.group}

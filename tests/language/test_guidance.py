@@ -211,6 +211,18 @@ def test_partner_without_languages() -> None:
     assert plan.working_language is None
     assert "records no working language" in plan.sentence
     assert "(interpreter: on-request)" in plan.sentence
+    assert "wants an interpreter;" in plan.advice  # no language to name, no stray article
+
+
+def test_the_advice_reads_as_english() -> None:
+    partner = Partner(
+        code="XQQ",
+        name="Quux Service",
+        agreement_level="RESTRICTED",  # type: ignore[arg-type]
+        interpreter=Interpreter.ON_REQUEST,
+        languages=["it", "en"],
+    )
+    assert "wants an Italian interpreter" in language_plan(partner).advice
 
 
 @pytest.mark.parametrize(

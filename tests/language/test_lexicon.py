@@ -60,6 +60,15 @@ def test_compounds_are_read_by_head_and_modifier() -> None:
     assert DE.translate("Geld") == ["money"]
 
 
+def test_a_hungarian_verb_of_ability_is_read_as_its_verb_not_as_a_compound() -> None:
+    lexicon = parse_lexicon("hu", ["keep\ttart", "six\that", "ask\tkér", "effect\thatás"])
+    assert lexicon.translate("tarthatok") == ["keep"]  # I may keep, not "six"
+    assert lexicon.translate("kérhetek") == ["ask"]
+    assert lexicon.translate("hat") == ["six"]
+    assert lexicon.translate("hatás") == ["effect"]
+    assert lexicon.translate("zörghetek") == []  # an unknown verb stays unknown
+
+
 def test_unknown_words_stay_unknown() -> None:
     assert DE.translate("Impfungen") == []
 
@@ -170,3 +179,15 @@ def test_a_one_word_term_keeps_the_lexicon_senses_of_the_word_too() -> None:
     (unit,) = [u for u in expansion.units if u[0].startswith("fogad")]
     # The term's English, then what the lexicon knows of the word ("reception").
     assert unit[1] == "hosting" and "reception" in unit[2:]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("hu", "Mire való a szövetség?"), ("de", "Wofür gibt ein Dienst Geld?")],
+)
+def test_what_for_is_a_question_word_not_a_content_word(lang: str, question: str) -> None:
+    """"Mire való", "wofür": "what for". Kept as an unknown word, it would count against the
+    question's coverage and decline a question its English twin answers."""
+    expansion = expand_query(question, _tiny_termbase(), lang)
+    assert expansion.english_query.lower().startswith("what for")
+    assert not any(unit[0] in ("mire", "valo", "wofur") for unit in expansion.units)

@@ -91,9 +91,10 @@ def test_one_hit_per_concept_best_term(shipped_termbase: Termbase) -> None:
     assert len(ids) == len(set(ids))
     # The exact term first, then the terms it begins, each concept shown by its best term
     # (the English one that matched, not another language's), best score first.
-    assert ids[:4] == ["gift", "gift-exchange", "gift-declaration", "gift-retention"]
-    assert [(h.term.language, h.term.text) for h in hits[:3]] == [
+    assert ids[:5] == ["gift", "gift-value", "gift-exchange", "gift-declaration", "gift-retention"]
+    assert [(h.term.language, h.term.text) for h in hits[:4]] == [
         ("en", "gift"),
+        ("en", "gift value"),
         ("en", "gift exchange"),
         ("en", "gift declaration"),
     ]

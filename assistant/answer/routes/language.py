@@ -33,10 +33,13 @@ def language_route(
         text=text,
         citations=citations,
         abstained=not guidance.found,
-        kind="guidance",
+        kind=_KINDS.get(guidance.kind, "guidance"),
         evidence=1.0 if guidance.found else 0.0,
     )
 
+
+_KINDS = {"partner-language": "guidance", "partners-overview": "overview", "term": "term"}
+"""The answer's kind by the guidance's: a partner's language plan, all partners, a term."""
 
 _MIN_SUPPORT = 0.3
 """A guidance sentence is cited to a passage that holds at least this share of its words."""
