@@ -118,7 +118,8 @@ class ExtractiveAnswerer:
         """Every quotable atom of the passages, scored. Code is quoted only when the question
         asks for a command; a lead-in whose list is not in the passage is never quoted. The
         codes of the partners the question names do not count as its words: the general rule
-        does not name them, yet it answers."""
+        does not name them, yet it answers. (Counting each word of a carried-over question once,
+        by any of its renderings, was measured and lost: docs/answers.md.)"""
         qtokens = set(tokenize(question)) - set(tokenize(" ".join(partners)))
         with_code = asks_for_code(question)
         quantity = asks_quantity(question)

@@ -3,9 +3,10 @@
 An answer is made of *spans*: consecutive units of one passage, in the passage's order (a
 lead-in always with its list). The main span comes from the passage that answers best; when the
 question names no partner, a general passage (doctrine, etiquette, procedure of our own) is
-preferred to a partner's note that answers about as well. Other passages add a span only when
-they add a fact. A partner's particulars come after the general rule, under a line that names
-the partner, so that they are never read as the rule.
+preferred to a partner's note that answers about as well. Other passages, or a part of the
+main passage the main span does not reach, add a span only when they add a fact. A partner's
+particulars come after the general rule, under a line that names the partner, so that they are
+never read as the rule.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def choose_spans(
     for atom in pool:
         if len(spans) > extra or atom.relevance < main.relevance - EXTRA_MARGIN:
             break
-        if any(s.hit_index == atom.hit_index for s in spans) or not _adds(atom, spans):
-            continue
+        if any(atom is a for s in spans for a in s.atoms) or not _adds(atom, spans):
+            continue  # another sentence of the main passage may add a span too
         if authority(hits[atom.hit_index]) == 1 > authority(hits[main.hit_index]):
             continue  # a lesson restates the rule the answer already quotes
         partner = partner_of(hits[atom.hit_index])

@@ -164,3 +164,26 @@ def test_a_later_part_says_something_new() -> None:
     later = ExtractiveAnswerer(FakeEmbedder(), min_evidence=0.0).answer(result)
     assert "states what is passed" not in later.text
     assert "international-cooperation department" in later.text
+
+
+def test_a_sentence_of_the_main_passage_out_of_the_spans_reach_adds_a_span() -> None:
+    """The glossary sentence four sentences before the briefing sentence still answers."""
+    from assistant.answer.spans import Atom, choose_spans
+    from assistant.corpus.passage import units
+
+    text = (
+        "The interpreter receives the agenda and a glossary three working days ahead.\n"
+        "Interpreters sit beside the head of delegation.\n"
+        "Seating follows the plan of the protocol desk.\n"
+        "Name cards are printed in both languages.\n"
+        "A short briefing with the interpreter is held before the meeting starts, to explain "
+        "the context, the sensitive points and how each person is addressed."
+    )
+    passage = hit(1, text)
+    relevance = [0.73, 0.30, 0.28, 0.25, 0.78]
+    atoms = [Atom(0, [u], r) for u, r in zip(units(text), relevance, strict=True)]
+    spans = choose_spans(atoms, [passage], ())
+    quoted = [u.text for s in spans for a in s.atoms for u in a.units]
+    assert quoted[0].startswith("A short briefing")  # the best span first
+    assert any("glossary" in q for q in quoted)
+    assert not any("Name cards" in q for q in quoted)  # a weak sentence stays out
