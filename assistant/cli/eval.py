@@ -202,11 +202,18 @@ def _rows(summary: Summary) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _worst_recall(summary: Summary) -> str:
+    shown = _pct(summary.fact_recall_min_language)
+    worst = summary.fact_recall_worst_language
+    return f"{shown} {worst}" if worst else shown
+
+
 def _answer_rows(summary: Summary) -> list[list[str]]:
     a = summary.abstention
     s = summary.suggested_abstention
     return [
         ["key-fact recall", _pct(summary.fact_recall)],
+        ["key-fact recall worst language", _worst_recall(summary)],
         ["citation precision", _pct(summary.citation_precision)],
         ["part coverage (compound questions)", _pct(summary.part_coverage)],
         ["paired-language agreement", _pct(summary.pair_agreement)],
@@ -381,6 +388,8 @@ def report_dict(summary: Summary) -> dict[str, Any]:
         "cross_lingual": {m: _crossing(c) for m, c in summary.cross_lingual.items()},
         "answers": {
             "fact_recall": _r(summary.fact_recall),
+            "fact_recall_min_language": _r(summary.fact_recall_min_language),
+            "fact_recall_worst_language": summary.fact_recall_worst_language,
             "citation_precision": _r(summary.citation_precision),
             "part_coverage": _r(summary.part_coverage),
             "pair_agreement": _r(summary.pair_agreement),

@@ -19,7 +19,10 @@ from assistant.corpus.document import Document, Section
 from assistant.corpus.markings import Handling, to_metadata
 
 # Bump when the way chunks are cut changes, so every store rebuilds its chunks once.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
+WHOLE_LIST = 1.5
+"""A list of at most ten items (with its lead-in) is kept whole up to this many times the chunk
+size: a procedure read in part misleads, and an answer quotes a list from one chunk."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ def chunk_document(doc: Document, size: int, overlap: int) -> list[Chunk]:
 def split_text(text: str, size: int, overlap: int) -> list[str]:
     """Split a section's text into pieces of at most ``size`` characters on the boundaries of
     its Markdown blocks (CommonMark, as a reader sees them): paragraphs, lists, tables and code
-    are packed whole, a lead-in stays with its list, a long list is cut between its items, and
+    are packed whole, a lead-in stays with its list, a list of up to ten items stays whole up to
+    :data:`WHOLE_LIST` times ``size``, a longer list is cut between its items, and
     only a paragraph longer than ``size`` is cut inside (between sentences). Code, tables and
     HTML are never cut: a piece of a fence would read as prose. The pieces are consecutive
     stretches of the section as written, and together they hold all of it."""
@@ -87,6 +91,8 @@ def split_text(text: str, size: int, overlap: int) -> list[str]:
             take(block.start)  # what lies before it, gaps between blocks included
             if block.kind == "paragraph":
                 pieces += _cut_prose(body, size, overlap)
+            elif block.kind == "list" and _whole(block, body, size):
+                pieces.append(body)
             elif block.kind == "list" and len(block.parts) > 1:
                 pieces += _pack(lines, block.parts, size)
             elif block.kind in ("table_open", "fence"):
@@ -149,6 +155,13 @@ def _blocks(text: str) -> list[_Block]:
         else:  # fence, code block, table, html, heading, rule
             out.append(_Block(start, end, tok.type))
     return out
+
+
+def _whole(block: _Block, body: str, size: int) -> bool:
+    """A short list (a procedure of a few steps) a little longer than a chunk stays one."""
+    from assistant.corpus.passage import SHORT_LIST
+
+    return len(block.parts) <= SHORT_LIST and len(body) <= WHOLE_LIST * size
 
 
 def _pack(lines: list[str], items: tuple[tuple[int, int], ...], size: int) -> list[str]:

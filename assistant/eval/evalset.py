@@ -25,6 +25,7 @@ PER_MODE = (*RANKING, *CROSS_LINGUAL)
 FOREIGN = ("hu", "de", "fr")
 ANSWERING = (
     "fact_recall",
+    "fact_recall_min_language",
     "abstention_precision",
     "abstention_recall",
     "abstention_f1",

@@ -292,6 +292,21 @@ class Summary:
     def passed(self) -> bool:
         return all(c.status != "fail" for c in self.checks)
 
+    @property
+    def fact_recall_min_language(self) -> float | None:
+        """The key-fact recall of the language that does worst: a pooled score must not hide
+        one language answered worse than the others."""
+        scores = [g.fact_recall for g in self.by_language.values() if g.fact_recall is not None]
+        return min(scores) if scores else None
+
+    @property
+    def fact_recall_worst_language(self) -> str | None:
+        worst = self.fact_recall_min_language
+        for name, group in self.by_language.items():
+            if group.fact_recall is not None and group.fact_recall == worst:
+                return name
+        return None
+
     def metric(self, key: str) -> float | None:
         """A score by threshold key; None when this run did not measure it."""
         mode, name = parse_threshold_key(key)

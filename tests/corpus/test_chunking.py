@@ -180,3 +180,17 @@ def test_the_pieces_hold_every_line_of_the_shipped_corpus() -> None:
             assert _squash(" ".join(pieces)).replace(" ", "") == _squash(section.text).replace(
                 " ", ""
             ), (doc.id, section.title)
+
+
+def test_a_procedure_a_little_longer_than_a_chunk_stays_whole() -> None:
+    steps = "\n".join(
+        f"{i}. Step {i} of receiving the delegation, described in a sentence of some length."
+        for i in range(1, 6)
+    )
+    text = f"{_prose(3, 'opening')}\n\nThe delegation is received in this order:\n\n{steps}"
+    pieces = split_text(text, 300, 40)
+    whole = [p for p in pieces if "in this order:" in p]
+    assert len(whole) == 1 and all(f"{i}. Step {i}" in whole[0] for i in range(1, 6))
+    assert 300 < len(whole[0]) <= 450
+    # Twice the chunk size is too long to keep: cut between items, as before.
+    assert len([p for p in split_text(text, 200, 40) if "Step" in p]) > 1

@@ -339,6 +339,21 @@ def test_summary_scores_and_threshold_verdicts() -> None:
     assert failed["latency_p95_ms"].startswith("latency_p95_ms = 285.0, wanted <= 250")
 
 
+def test_the_worst_languages_key_fact_recall_is_a_metric_and_a_threshold() -> None:
+    results = [
+        _result("en1", retrieved=["doc-a"]),  # quotes its fact
+        _result("hu1", retrieved=["doc-a"], language="hu"),
+        _result("hu2", retrieved=["doc-a"], language="hu", answer="Nothing useful. [1]"),
+        _result("fr1", retrieved=["doc-a"], language="fr"),
+    ]
+    summary = summarise(_run(results, {"fact_recall_min_language": 0.75, "fact_recall": 0.7}))
+    assert summary.fact_recall == pytest.approx(0.75)
+    assert summary.fact_recall_min_language == pytest.approx(0.5)
+    assert summary.fact_recall_worst_language == "hu"
+    verdict = {c.key: c.status for c in summary.checks}
+    assert verdict == {"fact_recall_min_language": "fail", "fact_recall": "pass"}
+
+
 def test_cross_lingual_scores_and_thresholds_per_mode() -> None:
     results = [
         _result("en1", retrieved=["x"] * 5),

@@ -109,7 +109,7 @@ async def test_a_compound_question_in_the_chat(shipped: Assistant) -> None:
         (exchange,) = list(app.screen.query(Exchange))
         shown = exchange.query_one(".answer", Markdown).source
         assert "**» How should I receive a delegation from Borealia?**" in shown
-        assert "**» What gifts are acceptable for XBO?**" in shown
+        assert "**» What gifts are acceptable?**" in shown  # as asked
         assert "*For XBO in particular*" in shown
         assert exchange.answer is not None
         panel = app.screen.query_one(SourcesPanel)
@@ -119,3 +119,28 @@ async def test_a_compound_question_in_the_chat(shipped: Assistant) -> None:
         assert max(int(n) for n in re.findall(r"\[(\d+)\]", shown)) == len(
             exchange.answer.citations
         )
+
+
+async def test_the_examples_officers_tried_are_answered_in_the_chat(shipped: Assistant) -> None:
+    """Receiving a delegation, in English and German: the procedure whole, with its lead-in;
+    the interpreter and term question: both parts, the partner's own words after the
+    registry's."""
+    app = app_for(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_and_ask(pilot, "How do I receive a foreign delegation?")
+        await type_and_ask(pilot, "Wie empfange ich eine ausländische Delegation?")
+        await type_and_ask(
+            pilot,
+            "Do I need an interpreter for the meeting with the Maravians, and how do I say "
+            "liaison officer in their language?",
+        )
+        english, german, maravian = list(app.screen.query(Exchange))
+        for exchange in (english, german):
+            shown = exchange.query_one(".answer", Markdown).source
+            assert "receives a visiting delegation in this order:" in shown
+            assert all(f"{n}. " in shown for n in range(1, 6)), shown
+            assert "does not cover" not in shown
+        shown = maravian.query_one(".answer", Markdown).source
+        assert "*For XMA in particular*" in shown and "head-of-service meetings" in shown
+        assert "oficial de enlace" in shown
