@@ -211,7 +211,8 @@ def _walk(
             senses = []
             if match.end == i + 1 and lexicon is not None:
                 known = {w for t in english_terms for w in t.split()}
-                senses = [w for w in lexicon.translate(surfaces[i]) if w not in known]
+                before = surfaces[i - 1] if i else ""
+                senses = [w for w in lexicon.translate(surfaces[i], before) if w not in known]
             out.parts.append(" ".join([match.concept.label, *senses]))
             out.units.append((match.surface, *english_terms, *senses))
             i = match.end
@@ -221,7 +222,9 @@ def _walk(
             out.parts.append(wh[token])
         elif token not in stop:
             english_words = verbs.get(i) or (
-                lexicon.translate(surfaces[i]) if lexicon is not None else []
+                lexicon.translate(surfaces[i], surfaces[i - 1] if i else "")
+                if lexicon is not None
+                else []
             )
             if english_words:
                 out.parts.append(" ".join(english_words))

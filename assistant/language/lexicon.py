@@ -54,6 +54,10 @@ _POTENTIAL_HU = re.compile(
     r"^(\w{3,}?)(?:hat|het)(?:ok|ek|sz|unk|tok|tek|nak|nek|ja|juk|i|om|em|nam|nem)?$"
 )
 """A Hungarian verb form with the suffix of ability and a personal ending."""
+_FEMININE_MARK = "[f]"
+"""Marks a German form whose sense is that of a feminine noun (``ladder<TAB>Leiter [f]``)."""
+_NOT_FEMININE = frozenset("den dem des einen einem eines diesen diesem dieses".split())
+"""German articles that never precede a feminine noun in the singular."""
 _MAX_SENSES = 3
 """A form with more English renderings than this is too ambiguous to translate."""
 
@@ -68,6 +72,9 @@ class Lexicon:
     """Senses by the form as written (folded): a stemmer may conflate words (French ``bas``
     and ``base``) that the written form still tells apart."""
     _stemmer: Any = None
+    _feminine: dict[str, set[str]] = field(default_factory=dict)
+    """German: the senses a written form has only as a feminine noun (``Leiter [f]``: the
+    ladder; der Leiter is the head), by the folded form."""
 
     def __len__(self) -> int:
         return len(self._stems)
@@ -90,8 +97,17 @@ class Lexicon:
             if english not in senses:
                 senses.append(english)
 
-    def translate(self, word: str) -> list[str]:
-        """The English words for one question word (as written), or [] if unknown."""
+    def translate(self, word: str, after: str = "") -> list[str]:
+        """The English words for one question word (as written), or [] if unknown. ``after``
+        is the word before it: after a German article that is never feminine singular (den,
+        dem, des, einen, einem, eines) a form's feminine senses are left out."""
+        senses = self._translate(word)
+        feminine = self._feminine.get(fold(word.lower()))
+        if feminine and fold(after.lower()) in _NOT_FEMININE:
+            senses = [s for s in senses if s not in feminine]
+        return senses
+
+    def _translate(self, word: str) -> list[str]:
         if len(word) < _MIN_FORM:
             return []
         senses = self._forms.get(fold(word.lower()))
@@ -189,9 +205,13 @@ def parse_lexicon(lang: str, lines: Iterable[str]) -> Lexicon:
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue
         english, forms = line.rstrip("\n").split("\t", 1)
-        for form in forms.split(";"):
-            if form.strip():
-                lexicon.add(english.strip(), form.strip())
+        for written in forms.split(";"):
+            form = written.strip()
+            if form.endswith(_FEMININE_MARK):
+                form = form.removesuffix(_FEMININE_MARK).strip()
+                lexicon._feminine.setdefault(fold(form.lower()), set()).add(english.strip())
+            if form:
+                lexicon.add(english.strip(), form)
     return lexicon
 
 

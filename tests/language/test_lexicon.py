@@ -69,6 +69,18 @@ def test_a_hungarian_verb_of_ability_is_read_as_its_verb_not_as_a_compound() -> 
     assert lexicon.translate("zörghetek") == []  # an unknown verb stays unknown
 
 
+def test_a_feminine_sense_is_left_out_after_an_article_that_is_never_feminine() -> None:
+    """der Leiter is the head of a service, die Leiter a ladder: "den Leiter" is no ladder."""
+    lexicon = parse_lexicon("de", ["head\tLeiter", "ladder\tLeiter [f]; Stufenleiter"])
+    assert lexicon.translate("Leiter", "den") == ["head"]
+    assert lexicon.translate("Leiter", "eines") == ["head"]
+    assert lexicon.translate("Leiter", "die") == ["head", "ladder"]  # feminine, or a plural
+    assert lexicon.translate("Leiter") == ["head", "ladder"]
+    assert lexicon.translate("Stufenleiter", "den") == ["ladder"]  # not marked: kept
+    expansion = expand_query("Wie spricht man den Leiter an?", _tiny_termbase(), "de")
+    assert "ladder" not in expansion.english_query
+
+
 def test_unknown_words_stay_unknown() -> None:
     assert DE.translate("Impfungen") == []
 
