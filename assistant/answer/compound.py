@@ -25,12 +25,7 @@ def combine(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> A
             # Said as such; its closest sources are not claims, so they are not cited.
             blocks += [f"{PART_MARK} {part}", NOT_COVERED]
             continue
-        mapping: dict[int, int] = {}
-        for n, hit in enumerate(answer.citations, start=1):
-            if hit.chunk_id not in index:
-                citations.append(hit)
-                index[hit.chunk_id] = len(citations)
-            mapping[n] = index[hit.chunk_id]
+        mapping = merge_citations(citations, index, answer.citations)
         blocks.append(f"{PART_MARK} {part}")
         blocks.append(renumber(answer.text, mapping))
     return Answer(
@@ -45,6 +40,20 @@ def combine(question: str, parts: Sequence[str], answers: Sequence[Answer]) -> A
         evidence=min(a.evidence for a in answers if not a.abstained),
         rulings=_unique_rulings(r for a in answers for r in a.rulings),
     )
+
+
+def merge_citations(
+    citations: list[Hit], index: dict[str, int], more: Sequence[Hit]
+) -> dict[int, int]:
+    """Add the passages of ``more`` not yet in ``citations`` (``index``: chunk id to its
+    number, kept up to date) and return how ``more``'s numbers map to the merged ones."""
+    mapping: dict[int, int] = {}
+    for n, hit in enumerate(more, start=1):
+        if hit.chunk_id not in index:
+            citations.append(hit)
+            index[hit.chunk_id] = len(citations)
+        mapping[n] = index[hit.chunk_id]
+    return mapping
 
 
 def renumber(text: str, mapping: dict[int, int]) -> str:

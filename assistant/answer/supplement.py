@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer.compound import renumber
+from assistant.answer.compound import merge_citations, renumber
 from assistant.answer.layout import is_particulars_line
 from assistant.answer.types import Answer
 from assistant.text import CITATION, sentences, word_share
@@ -37,12 +37,7 @@ def with_documents(routed: Answer, found: Answer) -> Answer:
         return routed
     citations = list(routed.citations)
     index = {hit.chunk_id: n for n, hit in enumerate(citations, start=1)}
-    mapping: dict[int, int] = {}
-    for n, hit in enumerate(found.citations, start=1):
-        if hit.chunk_id not in index:
-            citations.append(hit)
-            index[hit.chunk_id] = len(citations)
-        mapping[n] = index[hit.chunk_id]
+    mapping = merge_citations(citations, index, found.citations)
     text = "\n\n".join([routed.text, *(renumber(b, mapping) for b in blocks)])
     return replace(
         routed,

@@ -60,12 +60,16 @@ def test_interpreter_and_term_both_parts_are_answered(shipped: Any) -> None:
     assert "oficial de enlace" in term and "Spanish" in term
 
 
-def test_a_list_comes_with_its_lead_in(shipped: Any) -> None:
-    got = shipped.ask("How is the Service's own delegation list ordered?")
-    assert "ordered as follows:" in got.text
-    assert "1. Head of delegation." in got.text and "6. Interpreters" in got.text
+def whole(got: Any, *phrases: str) -> None:
+    """The answer holds every phrase, reads finished, and every mark is backed."""
+    assert all(p in got.text for p in phrases), got.text
     assert not is_fragment(got.text)
     grounded(got)
+
+
+def test_a_list_comes_with_its_lead_in(shipped: Any) -> None:
+    got = shipped.ask("How is the Service's own delegation list ordered?")
+    whole(got, "ordered as follows:", "1. Head of delegation.", "6. Interpreters")
 
 
 def test_the_same_answer_every_time(shipped: Any) -> None:
@@ -103,10 +107,7 @@ def test_a_language_question_gets_the_registry_then_the_partners_own_words(shipp
 
 def test_a_table_is_quoted_with_the_sentence_that_introduces_it(shipped: Any) -> None:
     got = shipped.ask("budget per head for a dinner for a visiting head of service?")
-    assert "following per-head limits" in got.text
-    assert "EUR 150" in got.text and "EUR 90" in got.text
-    assert not is_fragment(got.text)
-    grounded(got)
+    whole(got, "following per-head limits", "EUR 150", "EUR 90")
 
 
 def test_each_part_is_shown_as_the_officer_asked_it(shipped: Any) -> None:

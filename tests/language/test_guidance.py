@@ -200,14 +200,19 @@ def test_cited_documents_exist_in_the_shipped_corpus(
         assert set(answer.cite) <= ids, set(answer.cite) - ids
 
 
-def test_partner_without_languages() -> None:
-    partner = Partner(
+def _on_request(languages: list[str]) -> Partner:
+    """A partner that provides an interpreter on request, with these working languages."""
+    return Partner(
         code="XQQ",
         name="Quux Service",
         agreement_level="RESTRICTED",  # type: ignore[arg-type]
         interpreter=Interpreter.ON_REQUEST,
+        languages=languages,
     )
-    plan = language_plan(partner)
+
+
+def test_partner_without_languages() -> None:
+    plan = language_plan(_on_request([]))
     assert plan.working_language is None
     assert "records no working language" in plan.sentence
     assert "(interpreter: on-request)" in plan.sentence
@@ -215,14 +220,7 @@ def test_partner_without_languages() -> None:
 
 
 def test_the_advice_reads_as_english() -> None:
-    partner = Partner(
-        code="XQQ",
-        name="Quux Service",
-        agreement_level="RESTRICTED",  # type: ignore[arg-type]
-        interpreter=Interpreter.ON_REQUEST,
-        languages=["it", "en"],
-    )
-    assert "wants an Italian interpreter" in language_plan(partner).advice
+    assert "wants an Italian interpreter" in language_plan(_on_request(["it", "en"])).advice
 
 
 @pytest.mark.parametrize(
